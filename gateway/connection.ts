@@ -1,0 +1,146 @@
+/**
+ * One client socket: its identity, its per-group streams, typing state, rate limits and the
+ * bounded send path. It holds no knowledge of other sockets; the hub does.
+ */
+import type { Caller } from "../lib/core/accounts.ts";
+import { type ChatError, CloseCode } from "../lib/protocol/errors.ts";
+import type { ServerFrame } from "../lib/protocol/server_frames.ts";
+import type { GroupStream } from "./group_stream.ts";
+import { TokenBucket, WindowCounter } from "./rate_limit.ts";
+import { TypingTracker } from "./typing.ts";
+import { limits } from "../lib/protocol/limits.ts";
+
+/** The part of a WebSocket a connection uses (Deno's WebSocket fits). */
+export interface SocketLike {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface ConnectionOptions {
+  id: string;
+  socket: SocketLike;
+  now: () => number;
+  rates: {
+    framesBurst: number;
+    framesPerSec: number;
+    messagesBurst: number;
+    messagesPerSec: number;
+  };
+}
+
+/** Bytes queued to a client before it counts as too slow and is disconnected. */
+export const maxBufferedBytes = 4 * 1024 * 1024;
+
+const OPEN = 1;
+
+export class Connection {
+  readonly id: string;
+  readonly openedAt: number;
+  lastFrameAt: number;
+  caller: Caller | null = null;
+  /** Groups this socket listens to, each with its ordered message stream. */
+  readonly streams = new Map<string, GroupStream>();
+  readonly typing = new TypingTracker(limits.typingTtlMs, 3_000);
+  readonly frameLimit: TokenBucket;
+  readonly messageLimit: TokenBucket;
+  /** Bad frames in the last minute; too many close the socket with 4002. */
+  readonly violations: WindowCounter;
+  /** Rate-limited frames in the last 10 s; too many close the socket with 4008. */
+  readonly rejections: WindowCounter;
+  #socket: SocketLike;
+  #closed = false;
+  #now: () => number;
+
+  constructor(options: ConnectionOptions) {
+    const { now, rates } = options;
+    this.id = options.id;
+    this.#socket = options.socket;
+    this.#now = now;
+    this.openedAt = this.lastFrameAt = now();
+    this.frameLimit = new TokenBucket(
+      rates.framesBurst,
+      rates.framesPerSec,
+      now,
+    );
+    this.messageLimit = new TokenBucket(
+      rates.messagesBurst,
+      rates.messagesPerSec,
+      now,
+    );
+    this.violations = new WindowCounter(10, 60_000, now);
+    this.rejections = new WindowCounter(50, 10_000, now);
+  }
+
+  get userId(): string | null {
+    return this.caller?.user.id ?? null;
+  }
+
+  get closed(): boolean {
+    return this.#closed || this.#socket.readyState !== OPEN;
+  }
+
+  /** Sends one frame. */
+  send(frame: ServerFrame): void {
+    this.sendText(JSON.stringify(frame));
+  }
+
+  /** Sends pre-serialised text; a client that cannot keep up is disconnected, never buffered. */
+  sendText(text: string): void {
+    if (this.closed) return;
+    if (this.#socket.bufferedAmount > maxBufferedBytes) {
+      this.close(
+        CloseCode.tooSlow,
+        "Send queue overflow: the client reads too slowly",
+      );
+      return;
+    }
+    try {
+      this.#socket.send(text);
+    } catch {
+      this.close(CloseCode.goingAway, "Send failed");
+    }
+  }
+
+  /** Sends an `error` frame for a ChatError, echoing the frame's ref. */
+  sendError(error: ChatError, ref?: string): void {
+    this.send({
+      type: "error",
+      code: error.code,
+      message: error.message,
+      ...(ref === undefined ? {} : { ref }),
+      ...error.details,
+    });
+  }
+
+  /**
+   * Closes the socket once. With `whenQuiet`, the close frame waits (≤ 1 s) until the client has
+   * sent nothing for 100 ms: Deno aborts a socket that receives data after sending its close
+   * frame, and the client would see 1006 instead of the code meant for it.
+   */
+  close(
+    code: number,
+    reason: string,
+    options: { whenQuiet?: boolean } = {},
+  ): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const stream of this.streams.values()) stream.close();
+    const closeNow = () => {
+      try {
+        this.#socket.close(code, reason.slice(0, 120));
+      } catch {
+        // already closing
+      }
+    };
+    if (!options.whenQuiet) return closeNow();
+    const giveUpAt = this.#now() + 1000;
+    const check = () => {
+      const now = this.#now();
+      if (now - this.lastFrameAt >= 100 || now >= giveUpAt) closeNow();
+      else setTimeout(check, 50);
+    };
+    check();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The instance's single bus listener: every event this instance receives from the bus is fanned
+ * out here to its own sockets. Each event is serialised once and the same text is sent to every
+ * socket; nothing here does I/O beyond socket sends.
+ */
+import type { BusListener } from "../lib/bus/bus.ts";
+import { CloseCode } from "../lib/protocol/errors.ts";
+import type { BusEventOf } from "../lib/protocol/bus_events.ts";
+import type { Connection } from "./connection.ts";
+import type { Hub } from "./hub.ts";
+
+/** Builds the listener that `main.ts` hands to the bus. */
+export function createFanout(hub: Hub): BusListener {
+  return (_topic, event) => {
+    switch (event.kind) {
+      case "message":
+        return fanOutMessage(hub, event);
+      case "typing":
+        return sendToGroup(hub, event.group_id, {
+          type: event.typing ? "typing_start" : "typing_stop",
+          group_id: event.group_id,
+          user_id: event.user_id,
+        }, event.user_id);
+      case "read":
+        return sendToGroup(hub, event.group_id, {
+          type: "read_receipt",
+          group_id: event.group_id,
+          user_id: event.user_id,
+          seq: event.seq,
+        });
+      case "member_left":
+        for (
+          const connection of hub.memberLeft(event.user_id, event.group_id)
+        ) {
+          connection.streams.get(event.group_id)?.close();
+          connection.streams.delete(event.group_id);
+          connection.send({
+            type: "unsubscribed",
+            group_ids: [event.group_id],
+          });
+        }
+        return;
+      case "presence":
+        return fanOutPresence(hub, event);
+      case "session_ended":
+        for (const connection of hub.connections.values()) {
+          if (connection.caller?.session.id === event.session_id) {
+            connection.send({
+              type: "error",
+              code: "unauthorized",
+              message: "Logged out",
+            });
+            connection.close(CloseCode.unauthorized, "Logged out");
+          }
+        }
+        return;
+    }
+  };
+}
+
+function fanOutMessage(hub: Hub, event: BusEventOf<"message">): void {
+  const text = JSON.stringify({
+    type: "message",
+    group_id: event.group_id,
+    message: event.message,
+  });
+  for (const connection of hub.listenersOf(event.group_id)) {
+    connection.streams.get(event.group_id)?.offer(event.message.seq, text);
+  }
+}
+
+/** Sends one frame to a group's sockets, except those of `exceptUserId`. */
+function sendToGroup(
+  hub: Hub,
+  groupId: string,
+  frame: object,
+  exceptUserId?: string,
+): void {
+  const text = JSON.stringify(frame);
+  for (const connection of hub.listenersOf(groupId)) {
+    if (connection.userId !== exceptUserId) connection.sendText(text);
+  }
+}
+
+/** Tells each socket sharing a subscribed group with the user, once. */
+function fanOutPresence(hub: Hub, event: BusEventOf<"presence">): void {
+  const text = JSON.stringify({
+    type: "presence",
+    user_id: event.user_id,
+    status: event.status,
+  });
+  const told = new Set<Connection>();
+  for (const groupId of event.group_ids) {
+    for (const connection of hub.listenersOf(groupId)) {
+      if (connection.userId === event.user_id || told.has(connection)) continue;
+      told.add(connection);
+      connection.sendText(text);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/** `identify` and the transition to `ready` (also taken at once for cookie-authenticated sockets). */
+import { authenticate, type Caller } from "../../lib/core/accounts.ts";
+import { groupsOfUser } from "../../lib/core/groups.ts";
+import { socketOpened } from "../../lib/core/presence_announcer.ts";
+import { CloseCode, errors } from "../../lib/protocol/errors.ts";
+import type { FrameOf } from "../../lib/protocol/client_frames.ts";
+import type { Connection } from "../connection.ts";
+import type { Gateway } from "../context.ts";
+
+export async function handleIdentify(
+  gw: Gateway,
+  connection: Connection,
+  frame: FrameOf<"identify">,
+): Promise<void> {
+  if (connection.caller) throw errors.badRequest("Already identified");
+  const caller = await authenticate(gw.deps, frame.token);
+  if (!caller) {
+    connection.sendError(
+      errors.unauthorized("Invalid or expired token"),
+      frame.ref,
+    );
+    connection.close(CloseCode.unauthorized, "Unauthorized");
+    return;
+  }
+  await becomeReady(gw, connection, caller);
+}
+
+/** Registers the socket, sends `ready` and announces presence. */
+export async function becomeReady(
+  gw: Gateway,
+  connection: Connection,
+  caller: Caller,
+) {
+  connection.caller = caller;
+  const groups = await groupsOfUser(gw.deps, caller.user.id);
+  if (connection.closed) return;
+  gw.hub.add(connection);
+  connection.send({
+    type: "ready",
+    session_id: connection.id,
+    user: caller.user,
+    groups,
+  });
+  await socketOpened(gw.deps, caller.user.id, connection.id).catch((err) =>
+    console.warn("presence: could not record a socket:", err?.message)
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * Socket lifecycle: open (hello, cookie auth), close (cleanup, presence, typing), and the one
+ * periodic sweep that enforces heartbeats, the identify deadline and typing expiry.
+ */
+import type { Caller } from "../lib/core/accounts.ts";
+import { newId } from "../lib/core/ids.ts";
+import { socketClosed } from "../lib/core/presence_announcer.ts";
+import { CloseCode, errors } from "../lib/protocol/errors.ts";
+import { limits } from "../lib/protocol/limits.ts";
+import { Connection, type SocketLike } from "./connection.ts";
+import type { Gateway } from "./context.ts";
+import { dispatch } from "./dispatch.ts";
+import { becomeReady } from "./frames/identify.ts";
+import { publishTyping } from "./frames/typing.ts";
+
+/** Wires a freshly upgraded socket to the gateway. */
+export function attachSocket(
+  gw: Gateway,
+  socket: WebSocket,
+  caller: Caller | null,
+): Connection {
+  const connection = new Connection({
+    id: newId(gw.deps.now()),
+    socket: socket as SocketLike,
+    now: gw.deps.now,
+    rates: gw.settings.rates,
+  });
+  gw.hub.open.add(connection);
+  socket.onopen = () => {
+    connection.send({
+      type: "hello",
+      heartbeat_interval_ms: gw.settings.heartbeatIntervalMs,
+      protocol: 1,
+    });
+    if (caller) {
+      becomeReady(gw, connection, caller).catch((err) => {
+        console.error("gateway: ready failed:", err);
+        connection.sendError(
+          errors.unavailable("Cannot start the session; reconnect"),
+        );
+        connection.close(CloseCode.goingAway, "Cannot start the session");
+      });
+    }
+  };
+  socket.onmessage = (event) => dispatch(gw, connection, event.data);
+  socket.onclose = () => void detach(gw, connection);
+  socket.onerror = () => {/* onclose follows */};
+  return connection;
+}
+
+async function detach(gw: Gateway, connection: Connection): Promise<void> {
+  gw.hub.open.delete(connection);
+  connection.close(CloseCode.normal, "closed");
+  gw.hub.remove(connection);
+  const userId = connection.userId;
+  if (!userId) return;
+  try {
+    for (const groupId of connection.typing.clear()) {
+      await publishTyping(gw, userId, groupId, false);
+    }
+    await socketClosed(gw.deps, userId, connection.id);
+  } catch (err) {
+    console.warn(
+      "gateway: cleanup after close failed:",
+      (err as Error)?.message,
+    );
+  }
+}
+
+/** Starts the periodic sweep; answers a function that stops it. */
+export function startSweeper(gw: Gateway): () => void {
+  const every = Math.max(
+    50,
+    Math.min(1000, gw.settings.heartbeatIntervalMs / 4),
+  );
+  const timer = setInterval(() => sweep(gw), every);
+  return () => clearInterval(timer);
+}
+
+function sweep(gw: Gateway): void {
+  const now = gw.deps.now();
+  const deadline = 2 * gw.settings.heartbeatIntervalMs;
+  for (const connection of gw.hub.open) {
+    if (
+      !connection.caller && now - connection.openedAt > limits.identifyTimeoutMs
+    ) {
+      connection.sendError(errors.unauthorized("No identify within 10 s"));
+      connection.close(CloseCode.unauthorized, "Identify timeout");
+    } else if (now - connection.lastFrameAt > deadline) {
+      connection.close(CloseCode.heartbeatTimeout, "Heartbeat timeout");
+    } else if (connection.userId) {
+      for (const groupId of connection.typing.expire(now)) {
+        publishTyping(gw, connection.userId, groupId, false).catch(() => {});
+      }
+    }
+  }
+}
+
+/** Graceful shutdown: a notice, then close 1001 for every socket. */
+export function closeAll(gw: Gateway, text: string): void {
+  for (const connection of gw.hub.open) {
+    connection.send({ type: "server_notice", text, level: "warning" });
+  }
+  for (const connection of gw.hub.open) {
+    connection.close(CloseCode.goingAway, "Server going away");
+  }
+}

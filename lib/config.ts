@@ -1,0 +1,74 @@
+/** Configuration from the environment (PROTOCOL.md §3); every value has a laptop default. */
+import { z } from "zod";
+
+const int = (fallback: number) =>
+  z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().default("0.0.0.0"),
+  REDIS_URL: z.string().url().optional(),
+  MONGODB_URI: z.string().min(1).optional(),
+  KV_PATH: z.string().default("./data/salvioris.kv"),
+  ALLOWED_ORIGINS: z.string().default(""),
+  /** Additions: tuning knobs, mostly for tests and operators. */
+  HEARTBEAT_INTERVAL_MS: int(30_000),
+  RATE_FRAMES_BURST: int(120),
+  RATE_FRAMES_PER_SEC: int(60),
+  RATE_MESSAGES_BURST: int(50),
+  RATE_MESSAGES_PER_SEC: int(20),
+  INSTANCE_ID: z.string().min(1).max(64).optional(),
+  SHUTDOWN_GRACE_MS: int(500),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl?: string;
+  mongodbUri?: string;
+  kvPath: string;
+  allowedOrigins: string[];
+  heartbeatIntervalMs: number;
+  rates: {
+    framesBurst: number;
+    framesPerSec: number;
+    messagesBurst: number;
+    messagesPerSec: number;
+  };
+  instanceId?: string;
+  shutdownGraceMs: number;
+}
+
+/** Reads the configuration; a bad value stops the process with a clear message. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const clean = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== ""),
+  );
+  const result = schema.safeParse(clean);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(
+      `Invalid configuration: ${issue.path.join(".")}: ${issue.message}`,
+    );
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    mongodbUri: e.MONGODB_URI,
+    kvPath: e.KV_PATH,
+    allowedOrigins: e.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(
+      Boolean,
+    ),
+    heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+    rates: {
+      framesBurst: e.RATE_FRAMES_BURST,
+      framesPerSec: e.RATE_FRAMES_PER_SEC,
+      messagesBurst: e.RATE_MESSAGES_BURST,
+      messagesPerSec: e.RATE_MESSAGES_PER_SEC,
+    },
+    instanceId: e.INSTANCE_ID,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,134 @@
+/** Groups and membership: create, join, leave, list, members. */
+import { topics } from "../bus/topics.ts";
+import { ChatError, errors } from "../protocol/errors.ts";
+import type { Group, Member } from "../protocol/types.ts";
+import type { StoredGroup } from "../store/store.ts";
+import type { CoreDeps } from "./deps.ts";
+import { groupHead } from "./history.ts";
+import { newId, randomSecret } from "./ids.ts";
+
+/** The API shape of a group; the invite code only for members. */
+export function toGroup(group: StoredGroup, forMember: boolean): Group {
+  const { invite_code, ...rest } = group;
+  return forMember ? { ...rest, invite_code } : rest;
+}
+
+/** Creates a group owned by its creator, who becomes its first member. */
+export async function createGroup(
+  deps: CoreDeps,
+  ownerId: string,
+  input: { name: string; public: boolean },
+): Promise<Group> {
+  const now = deps.now();
+  const group: StoredGroup = {
+    id: newId(now),
+    name: input.name,
+    public: input.public,
+    owner_id: ownerId,
+    created_at: new Date(now).toISOString(),
+    invite_code: randomSecret(9),
+  };
+  await deps.store.createGroup(group);
+  return toGroup(group, true);
+}
+
+/** Loads a group or fails with `not_found`. */
+export async function requireGroup(
+  deps: CoreDeps,
+  groupId: string,
+): Promise<StoredGroup> {
+  const group = await deps.store.groupById(groupId);
+  if (!group) throw errors.notFound("No such group", { group_id: groupId });
+  return group;
+}
+
+/** Fails with `forbidden` unless the user is a member. */
+export async function requireMember(
+  deps: CoreDeps,
+  groupId: string,
+  userId: string,
+) {
+  if (!await deps.store.isMember(groupId, userId)) {
+    throw errors.forbidden("You are not a member of this group", {
+      group_id: groupId,
+    });
+  }
+}
+
+/** Joins a public group, or a private one with its invite code; joining twice is a no-op. */
+export async function joinGroup(
+  deps: CoreDeps,
+  userId: string,
+  groupId: string,
+  inviteCode?: string,
+): Promise<Group> {
+  const group = await requireGroup(deps, groupId);
+  if (await deps.store.isMember(groupId, userId)) return toGroup(group, true);
+  if (!group.public && inviteCode !== group.invite_code) {
+    throw new ChatError("forbidden", "This group needs a valid invite code", {
+      group_id: groupId,
+    });
+  }
+  await deps.store.addMember(groupId, userId);
+  return toGroup(group, true);
+}
+
+/** Leaves a group; every instance ends the leaver's live subscriptions to it. */
+export async function leaveGroup(
+  deps: CoreDeps,
+  userId: string,
+  groupId: string,
+) {
+  await requireGroup(deps, groupId);
+  await requireMember(deps, groupId, userId);
+  await deps.store.removeMember(groupId, userId);
+  await deps.bus.publish(topics.group(groupId), {
+    kind: "member_left",
+    group_id: groupId,
+    user_id: userId,
+  });
+}
+
+/** The user's groups with unread counts and read positions. */
+export async function groupsOfUser(
+  deps: CoreDeps,
+  userId: string,
+): Promise<Group[]> {
+  const groups = await deps.store.groupsOfUser(userId);
+  const reads = await deps.store.readSeqsOfUser(
+    userId,
+    groups.map((g) => g.id),
+  );
+  return await Promise.all(groups.map(async (g) => {
+    const lastRead = reads.get(g.id) ?? 0;
+    const head = await groupHead(deps, g.id);
+    return {
+      ...toGroup(g, true),
+      unread_count: Math.max(0, head - lastRead),
+      last_read_seq: lastRead,
+    };
+  }));
+}
+
+/** Public groups anyone may join (an addition to the protocol, for discovery). */
+export async function publicGroups(
+  deps: CoreDeps,
+  limit = 100,
+): Promise<Group[]> {
+  return (await deps.store.publicGroups(limit)).map((g) => toGroup(g, false));
+}
+
+/** A group's members with their cluster-wide presence. */
+export async function membersOf(
+  deps: CoreDeps,
+  groupId: string,
+): Promise<Member[]> {
+  const ids = await deps.store.memberIds(groupId);
+  const [users, online] = await Promise.all([
+    deps.store.usersByIds(ids),
+    deps.presence.online(ids),
+  ]);
+  return users
+    .map((u) => ({ id: u.id, username: u.username, online: online.has(u.id) }))
+    .sort((a, b) => a.username.localeCompare(b.username));
+}

@@ -1,0 +1,26 @@
+/** Read positions: stored, monotonic, and told to the group's subscribers. */
+import { topics } from "../bus/topics.ts";
+import type { CoreDeps } from "./deps.ts";
+import { requireMember } from "./groups.ts";
+import { groupHead } from "./history.ts";
+
+/** Marks messages up to `seq` (clamped to the head) read; answers the stored position. */
+export async function markRead(
+  deps: CoreDeps,
+  userId: string,
+  groupId: string,
+  seq: number,
+): Promise<number> {
+  await requireMember(deps, groupId, userId);
+  const target = Math.min(seq, await groupHead(deps, groupId));
+  const stored = await deps.store.setReadSeq(groupId, userId, target);
+  if (stored === target && target > 0) {
+    await deps.bus.publish(topics.group(groupId), {
+      kind: "read",
+      group_id: groupId,
+      user_id: userId,
+      seq: stored,
+    });
+  }
+  return stored;
+}

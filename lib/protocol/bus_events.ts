@@ -1,0 +1,79 @@
+/**
+ * The envelopes instances exchange over the bus. Everything read from the bus is parsed with
+ * `parseBusEvent` first: a bad envelope is logged and dropped, never thrown into a fan-out loop.
+ */
+import { z } from "zod";
+
+const id = z.string().min(1).max(64);
+const user = z.object({ id, username: z.string() });
+
+export const messageSchema = z.object({
+  id,
+  group_id: id,
+  seq: z.number().int().min(1),
+  author: user,
+  text: z.string(),
+  created_at: z.string(),
+  nonce: z.string().nullable(),
+  edited_at: z.string().optional(),
+  deleted: z.literal(true).optional(),
+  reactions: z.record(z.string(), z.array(z.string())).optional(),
+});
+
+export const busEvent = z.discriminatedUnion("kind", [
+  /** A new message, already ordered: its seq is final. */
+  z.object({
+    kind: z.literal("message"),
+    group_id: id,
+    message: messageSchema,
+  }),
+  z.object({
+    kind: z.literal("typing"),
+    group_id: id,
+    user_id: id,
+    typing: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal("read"),
+    group_id: id,
+    user_id: id,
+    seq: z.number().int().min(0),
+  }),
+  /** A member left (or was removed): every instance ends that user's subscriptions. */
+  z.object({ kind: z.literal("member_left"), group_id: id, user_id: id }),
+  /** A user's first socket opened or last socket closed, told to the groups it belongs to. */
+  z.object({
+    kind: z.literal("presence"),
+    user_id: id,
+    status: z.enum(["online", "offline"]),
+    group_ids: z.array(id),
+  }),
+  /** A login session ended: every instance closes its sockets with 4001. */
+  z.object({ kind: z.literal("session_ended"), session_id: id }),
+]);
+
+export type BusEvent = z.infer<typeof busEvent>;
+export type BusEventOf<K extends BusEvent["kind"]> = Extract<
+  BusEvent,
+  { kind: K }
+>;
+
+/** Parses one envelope from the wire; returns null (and says why) when it is not valid. */
+export function parseBusEvent(raw: string | unknown): BusEvent | null {
+  let value = raw;
+  if (typeof raw === "string") {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      console.warn("bus: dropped an envelope that is not JSON");
+      return null;
+    }
+  }
+  const result = busEvent.safeParse(value);
+  if (result.success) return result.data;
+  console.warn(
+    "bus: dropped an invalid envelope:",
+    result.error.issues[0]?.message,
+  );
+  return null;
+}

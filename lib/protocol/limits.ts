@@ -1,0 +1,19 @@
+/** Protocol limits (PROTOCOL.md), in one place so server, client and tests agree. */
+export const limits = {
+  /** Largest client frame in bytes; larger closes the socket with 1009. */
+  maxFrameBytes: 64 * 1024,
+  /** Message text length after trimming. */
+  maxTextChars: 4000,
+  maxNonceChars: 64,
+  maxRefChars: 64,
+  maxGroupIdsPerFrame: 100,
+  maxGroupNameChars: 100,
+  historyDefaultLimit: 50,
+  historyMaxLimit: 100,
+  /** Nonce idempotency window. */
+  nonceTtlMs: 10 * 60 * 1000,
+  /** A typing state that is not renewed expires after this long. */
+  typingTtlMs: 10_000,
+  /** Time a socket without a cookie has to send `identify`. */
+  identifyTimeoutMs: 10_000,
+} as const;

@@ -1,0 +1,32 @@
+/** Types of every server → client frame (PROTOCOL.md §2.3). */
+import type { ErrorCode, ErrorDetails } from "./errors.ts";
+import type { Group, Message, User } from "./types.ts";
+
+export interface SubscribedGroup {
+  group_id: string;
+  head_seq: number;
+  online_user_ids: string[];
+}
+
+/** Every frame the server may send. */
+export type ServerFrame =
+  | { type: "hello"; heartbeat_interval_ms: number; protocol: 1 }
+  | { type: "ready"; session_id: string; user: User; groups: Group[] }
+  | { type: "subscribed"; groups: SubscribedGroup[]; ref?: string }
+  | { type: "unsubscribed"; group_ids: string[]; ref?: string }
+  | { type: "message"; group_id: string; message: Message }
+  | { type: "typing_start" | "typing_stop"; group_id: string; user_id: string }
+  | { type: "read_receipt"; group_id: string; user_id: string; seq: number }
+  | { type: "presence"; user_id: string; status: "online" | "offline" }
+  | { type: "resync"; group_id: string }
+  | (
+    & { type: "error"; code: ErrorCode; message: string; ref?: string }
+    & ErrorDetails
+  )
+  | { type: "server_notice"; text: string; level: "info" | "warning" }
+  | { type: "pong"; ref?: string };
+
+export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<
+  ServerFrame,
+  { type: T }
+>;

@@ -1,0 +1,79 @@
+/**
+ * Starts one instance from its adapters: the gateway (hub + single bus listener), the persistence
+ * projector and the HTTP server; answers a handle whose `shutdown` is graceful.
+ * Adapters are chosen by the caller (`main.ts`), never here.
+ */
+import type { Hono } from "hono";
+import { createFanout } from "../gateway/fanout.ts";
+import type { Gateway, GatewaySettings } from "../gateway/context.ts";
+import { Hub } from "../gateway/hub.ts";
+import { closeAll, startSweeper } from "../gateway/lifecycle.ts";
+import { createApp } from "../routes/app.ts";
+import { topics } from "./bus/topics.ts";
+import { announce } from "./core/presence_announcer.ts";
+import type { CoreDeps } from "./core/deps.ts";
+import { PersistenceProjector } from "./persistence/projector.ts";
+
+export interface ServerOptions {
+  deps: CoreDeps;
+  settings: GatewaySettings;
+  port: number;
+  host: string;
+  pages?: (deps: CoreDeps) => Hono;
+  shutdownGraceMs?: number;
+}
+
+export interface RunningServer {
+  port: number;
+  gateway: Gateway;
+  projector: PersistenceProjector;
+  /** Notice, close sockets with 1001, stop serving, flush history, release adapters. */
+  shutdown(): Promise<void>;
+}
+
+export async function startServer(
+  options: ServerOptions,
+): Promise<RunningServer> {
+  const { deps, settings } = options;
+  const hub = new Hub(deps.bus);
+  const gateway: Gateway = { deps, hub, settings };
+  deps.bus.setListener(createFanout(hub));
+  await deps.bus.subscribe(topics.control);
+  deps.presence.setExpiryListener((userIds) => {
+    for (const userId of userIds) {
+      announce(deps, userId, "offline").catch((err) =>
+        console.warn(
+          "presence: could not announce an expired user:",
+          err?.message,
+        )
+      );
+    }
+  });
+  const projector = new PersistenceProjector({
+    bus: deps.bus,
+    store: deps.store,
+    consumer: deps.instanceId,
+  });
+  projector.start();
+  const stopSweeper = startSweeper(gateway);
+  const app = createApp({ gateway, pages: options.pages?.(deps) });
+  const server = Deno.serve({
+    port: options.port,
+    hostname: options.host,
+    onListen: () => {},
+  }, app.fetch);
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = () =>
+    stopping ??= (async () => {
+      closeAll(gateway, "The server is restarting; reconnect in a moment.");
+      await new Promise((r) => setTimeout(r, options.shutdownGraceMs ?? 200));
+      stopSweeper();
+      await server.shutdown();
+      await projector.stop();
+      await deps.presence.close();
+      await deps.bus.close();
+      await deps.store.close();
+    })();
+  return { port: server.addr.port, gateway, projector, shutdown };
+}

@@ -1,0 +1,305 @@
+/**
+ * The embedded store: the `Store` port on Deno KV. Several processes may share one KV file, so
+ * every rule that spans two writes is an atomic operation guarded by versionstamp checks, never an
+ * in-process lock.
+ */
+import type { Message, User } from "../protocol/types.ts";
+import type { Store, StoredGroup, StoredSession, StoredUser } from "./store.ts";
+import * as keys from "./_kv_keys.ts";
+import { atomicChunks } from "./_kv_batches.ts";
+import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
+import { retryWhileLocked } from "./_kv_retry.ts";
+import {
+  getManyEntries,
+  getManyValues,
+  listLastKeyParts,
+} from "./_kv_reads.ts";
+
+interface Membership {
+  joined_at: string;
+}
+
+/** The `Store` port on Deno KV. */
+export class KvStore implements Store {
+  #kv: Deno.Kv;
+  #closed = false;
+
+  private constructor(kv: Deno.Kv) {
+    this.#kv = kv;
+  }
+
+  /** Opens the KV database at `path` (Deno's default when undefined, ":memory:" for tests). */
+  static async open(path?: string): Promise<KvStore> {
+    return new KvStore(await Deno.openKv(path));
+  }
+
+  async createUser(user: StoredUser): Promise<boolean> {
+    const nameKey = keys.userNameKey(user.username);
+    const userKey = keys.userKey(user.id);
+    const op = this.#kv.atomic()
+      .check({ key: nameKey, versionstamp: null }, {
+        key: userKey,
+        versionstamp: null,
+      })
+      .set(userKey, user)
+      .set(nameKey, user.id);
+    return (await commit(op)).ok;
+  }
+
+  async userById(id: string): Promise<StoredUser | null> {
+    return (await this.#kv.get<StoredUser>(keys.userKey(id))).value;
+  }
+
+  async userByName(username: string): Promise<StoredUser | null> {
+    const id = (await this.#kv.get<string>(keys.userNameKey(username))).value;
+    return id === null ? null : await this.userById(id);
+  }
+
+  async usersByIds(ids: string[]): Promise<User[]> {
+    const users = await getManyValues<StoredUser>(
+      this.#kv,
+      [...new Set(ids)].map(keys.userKey),
+    );
+    return users.map(({ id, username }) => ({ id, username }));
+  }
+
+  async createSession(
+    tokenHash: string,
+    session: StoredSession,
+  ): Promise<void> {
+    // KV drops the key itself once expired; reads still check expires_at because KV may keep an
+    // expired key visible for a while.
+    const ms = Date.parse(session.expires_at) - Date.now();
+    const expireIn = ms > 1 ? Math.ceil(ms) : 1;
+    const key = keys.sessionKey(tokenHash);
+    await retryWhileLocked(() => this.#kv.set(key, session, { expireIn }));
+  }
+
+  async sessionByTokenHash(tokenHash: string): Promise<StoredSession | null> {
+    const session =
+      (await this.#kv.get<StoredSession>(keys.sessionKey(tokenHash))).value;
+    return session && isLive(session) ? session : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<StoredSession | null> {
+    const key = keys.sessionKey(tokenHash);
+    while (true) {
+      const entry = await this.#kv.get<StoredSession>(key);
+      if (entry.value === null) return null;
+      // The check makes exactly one of two concurrent deleters answer the session.
+      const res = await commit(this.#kv.atomic().check(entry).delete(key));
+      if (res.ok) return isLive(entry.value) ? entry.value : null;
+    }
+  }
+
+  async createGroup(group: StoredGroup): Promise<void> {
+    const key = keys.groupKey(group.id);
+    const membership: Membership = { joined_at: new Date().toISOString() };
+    const op = this.#kv.atomic()
+      .check({ key, versionstamp: null })
+      .set(key, group)
+      .set(keys.memberKey(group.id, group.owner_id), membership)
+      .set(keys.userGroupKey(group.owner_id, group.id), membership);
+    if (group.public) {
+      op.set(keys.publicGroupKey(group.created_at, group.id), group.id);
+    }
+    const res = await commit(op);
+    if (!res.ok) throw new Error(`Cannot create group: id ${group.id} exists`);
+  }
+
+  async groupById(id: string): Promise<StoredGroup | null> {
+    return (await this.#kv.get<StoredGroup>(keys.groupKey(id))).value;
+  }
+
+  async publicGroups(limit: number): Promise<StoredGroup[]> {
+    const n = Math.floor(limit);
+    if (!(n > 0)) return [];
+    const ids: string[] = [];
+    const iter = this.#kv.list<string>({ prefix: keys.publicGroupPrefix }, {
+      reverse: true,
+      limit: n,
+    });
+    for await (const entry of iter) ids.push(entry.value);
+    return await getManyValues<StoredGroup>(this.#kv, ids.map(keys.groupKey));
+  }
+
+  async addMember(groupId: string, userId: string): Promise<boolean> {
+    const key = keys.memberKey(groupId, userId);
+    const membership: Membership = { joined_at: new Date().toISOString() };
+    const op = this.#kv.atomic()
+      .check({ key, versionstamp: null })
+      .set(key, membership)
+      .set(keys.userGroupKey(userId, groupId), membership);
+    return (await commit(op)).ok;
+  }
+
+  async removeMember(groupId: string, userId: string): Promise<boolean> {
+    const key = keys.memberKey(groupId, userId);
+    while (true) {
+      const entry = await this.#kv.get(key);
+      if (entry.versionstamp === null) return false;
+      const op = this.#kv.atomic()
+        .check(entry)
+        .delete(key)
+        .delete(keys.userGroupKey(userId, groupId));
+      if ((await commit(op)).ok) return true;
+    }
+  }
+
+  async isMember(groupId: string, userId: string): Promise<boolean> {
+    return (await this.#kv.get(keys.memberKey(groupId, userId)))
+      .versionstamp !== null;
+  }
+
+  async groupsOfUser(userId: string): Promise<StoredGroup[]> {
+    const entries: { groupId: string; versionstamp: string }[] = [];
+    for await (
+      const entry of this.#kv.list({ prefix: keys.userGroupsPrefix(userId) })
+    ) {
+      entries.push({
+        groupId: entry.key.at(-1) as string,
+        versionstamp: entry.versionstamp,
+      });
+    }
+    // Versionstamps grow with every commit to the database, so they order memberships.
+    entries.sort((a, b) => a.versionstamp < b.versionstamp ? -1 : 1);
+    return await getManyValues<StoredGroup>(
+      this.#kv,
+      entries.map((e) => keys.groupKey(e.groupId)),
+    );
+  }
+
+  async memberIds(groupId: string): Promise<string[]> {
+    return await listLastKeyParts(this.#kv, keys.membersPrefix(groupId));
+  }
+
+  async insertMessages(messages: Message[]): Promise<void> {
+    for (const chunk of atomicChunks(firstPerSeq(messages))) {
+      await this.#insertChunk(chunk);
+    }
+  }
+
+  async messagesInRange(
+    groupId: string,
+    fromSeq: number,
+    toSeq: number,
+  ): Promise<Message[]> {
+    if (!(fromSeq <= toSeq)) return [];
+    const out: Message[] = [];
+    const iter = this.#kv.list<Message>({
+      start: keys.messageKey(groupId, fromSeq),
+      // `end` is exclusive; any key of this group with a larger seq closes the range.
+      end: keys.messageKey(groupId, Math.floor(toSeq) + 1),
+    });
+    for await (const entry of iter) out.push(entry.value);
+    return out;
+  }
+
+  async headSeq(groupId: string): Promise<number> {
+    const iter = this.#kv.list<Message>({
+      prefix: keys.messagesPrefix(groupId),
+    }, {
+      reverse: true,
+      limit: 1,
+    });
+    for await (const entry of iter) return entry.value.seq;
+    return 0;
+  }
+
+  async setReadSeq(
+    groupId: string,
+    userId: string,
+    seq: number,
+  ): Promise<number> {
+    checkReadSeq(seq);
+    const key = keys.readKey(groupId, userId);
+    while (true) {
+      const entry = await this.#kv.get<number>(key);
+      if (entry.value !== null && entry.value >= seq) return entry.value;
+      const res = await commit(this.#kv.atomic().check(entry).set(key, seq));
+      if (res.ok) return seq;
+    }
+  }
+
+  async readSeqsOfUser(
+    userId: string,
+    groupIds: string[],
+  ): Promise<Map<string, number>> {
+    const unique = [...new Set(groupIds)];
+    const entries = await getManyEntries<number>(
+      this.#kv,
+      unique.map((g) => keys.readKey(g, userId)),
+    );
+    const out = new Map<string, number>();
+    for (const [i, entry] of entries.entries()) {
+      if (entry.value !== null) out.set(unique[i], entry.value);
+    }
+    return out;
+  }
+
+  async readSeqsOfGroup(groupId: string): Promise<Map<string, number>> {
+    const members = new Set(await this.memberIds(groupId));
+    const out = new Map<string, number>();
+    for await (
+      const entry of this.#kv.list<number>({
+        prefix: keys.readsPrefix(groupId),
+      })
+    ) {
+      const userId = entry.key.at(-1) as string;
+      // A former member's position stays stored for a rejoin, but is no member's position.
+      if (members.has(userId)) out.set(userId, entry.value);
+    }
+    return out;
+  }
+
+  async healthy(): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      await this.#kv.get(keys.healthKey);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#kv.close();
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Writes the absent messages of one chunk. The commit fails only when a concurrent writer
+   * stored one of them first; each retry skips at least one more key, so the loop ends.
+   */
+  async #insertChunk(chunk: Message[]): Promise<void> {
+    let pending = chunk;
+    while (pending.length > 0) {
+      const op = this.#kv.atomic();
+      for (const m of pending) {
+        const key = keys.messageKey(m.group_id, m.seq);
+        op.check({ key, versionstamp: null }).set(key, m);
+      }
+      if ((await commit(op)).ok) return;
+      const entries = await getManyEntries(
+        this.#kv,
+        pending.map((m) => keys.messageKey(m.group_id, m.seq)),
+      );
+      pending = pending.filter((_, i) => entries[i].versionstamp === null);
+    }
+  }
+}
+
+/** Commits `op`; a commit refused for a locked file applied nothing, so it is sent again. */
+function commit(
+  op: Deno.AtomicOperation,
+): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+  return retryWhileLocked(() => op.commit());
+}
+
+function isLive(session: StoredSession): boolean {
+  // An unparsable expiry counts as expired: NaN compares false.
+  return Date.parse(session.expires_at) > Date.now();
+}

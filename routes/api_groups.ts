@@ -1,0 +1,82 @@
+/** `/api/groups/*`: groups, membership, history and the HTTP send path. */
+import { Hono } from "hono";
+import type { CoreDeps } from "../lib/core/deps.ts";
+import {
+  createGroup,
+  groupsOfUser,
+  joinGroup,
+  leaveGroup,
+  membersOf,
+  publicGroups,
+  requireGroup,
+  requireMember,
+} from "../lib/core/groups.ts";
+import { historyPage } from "../lib/core/history.ts";
+import { sendMessage } from "../lib/core/messages.ts";
+import * as bodies from "../lib/protocol/http_bodies.ts";
+import { type AuthEnv, requireAuth } from "./session.ts";
+import { jsonBody, query } from "./validate.ts";
+
+export function groupRoutes(deps: CoreDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  app.use(requireAuth(deps));
+  const userId = (c: { get(key: "caller"): { user: { id: string } } }) =>
+    c.get("caller").user.id;
+
+  app.get(
+    "/",
+    async (c) => c.json({ groups: await groupsOfUser(deps, userId(c)) }),
+  );
+  app.post("/", async (c) => {
+    const group = await createGroup(
+      deps,
+      userId(c),
+      await jsonBody(c, bodies.createGroup),
+    );
+    return c.json({ group }, 201);
+  });
+  app.get("/public", async (c) => c.json({ groups: await publicGroups(deps) }));
+  app.post("/:id/join", async (c) => {
+    const body = await jsonBody(c, bodies.joinGroup);
+    const group = await joinGroup(
+      deps,
+      userId(c),
+      c.req.param("id"),
+      body.invite_code,
+    );
+    return c.json({ group });
+  });
+  app.post("/:id/leave", async (c) => {
+    await leaveGroup(deps, userId(c), c.req.param("id"));
+    return c.body(null, 204);
+  });
+  app.get("/:id/members", async (c) => {
+    const groupId = c.req.param("id");
+    await requireGroup(deps, groupId);
+    await requireMember(deps, groupId, userId(c));
+    return c.json({ members: await membersOf(deps, groupId) });
+  });
+  app.get("/:id/messages", async (c) => {
+    const groupId = c.req.param("id");
+    const q = query(c, bodies.historyQuery);
+    await requireGroup(deps, groupId);
+    await requireMember(deps, groupId, userId(c));
+    return c.json(
+      await historyPage(deps, groupId, {
+        beforeSeq: q.before_seq,
+        limit: q.limit,
+      }),
+    );
+  });
+  app.post("/:id/messages", async (c) => {
+    const body = await jsonBody(c, bodies.sendMessage);
+    await requireGroup(deps, c.req.param("id"));
+    const { message } = await sendMessage(deps, c.get("caller").user, {
+      groupId: c.req.param("id"),
+      text: body.text,
+      nonce: body.nonce ?? null,
+    });
+    return c.json({ message }, 201);
+  });
+  return app;
+}

@@ -1,0 +1,58 @@
+/** The HTTP application: API, gateway, health and pages on one Hono app, with one error shape. */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { Gateway } from "../gateway/context.ts";
+import { ChatError, httpStatus, toChatError } from "../lib/protocol/errors.ts";
+import { authRoutes } from "./api_auth.ts";
+import { gatewayRoutes } from "./gateway.ts";
+import { groupRoutes } from "./api_groups.ts";
+import { healthRoutes } from "./health.ts";
+
+export interface AppOptions {
+  gateway: Gateway;
+  /** The browser UI's routes, mounted last. */
+  pages?: Hono;
+}
+
+export function createApp({ gateway, pages }: AppOptions): Hono {
+  const app = new Hono();
+  const deps = gateway.deps;
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new ChatError("too_large", "Body over 64 KiB");
+      },
+    }),
+  );
+  app.route("/", healthRoutes(deps));
+  app.route("/", gatewayRoutes(gateway));
+  app.route("/", authRoutes(deps));
+  app.route("/api/groups", groupRoutes(deps));
+  app.all("/api/*", () => {
+    throw new ChatError("not_found", "No such endpoint");
+  });
+  if (pages) app.route("/", pages);
+  app.notFound((c) =>
+    c.json({ error: { code: "not_found", message: "Not found" } }, 404)
+  );
+  app.onError((err, c) => {
+    if (err instanceof HTTPException && !(err.cause instanceof ChatError)) {
+      return c.json(
+        { error: { code: "bad_request", message: err.message } },
+        err.status,
+      );
+    }
+    const error = toChatError(err instanceof HTTPException ? err.cause : err);
+    if (error.code === "internal") {
+      console.error("http: unexpected error:", err);
+    }
+    const status = httpStatus[error.code] as 400;
+    return c.json({
+      error: { code: error.code, message: error.message, ...error.details },
+    }, status);
+  });
+  return app;
+}

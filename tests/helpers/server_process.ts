@@ -1,0 +1,85 @@
+/** Starts real server processes (`main.ts`) for integration tests, and stops or kills them. */
+
+export interface ServerProcess {
+  url: string;
+  wsUrl: string;
+  port: number;
+  env: Record<string, string>;
+  /** SIGTERM and wait (graceful shutdown). */
+  stop(): Promise<void>;
+  /** SIGKILL and wait. */
+  kill(): Promise<void>;
+  /** Everything the process printed so far. */
+  output(): string;
+}
+
+const mainPath = new URL("../../main.ts", import.meta.url).pathname;
+
+/** A fresh temporary KV file path for one test. */
+export async function tempKvPath(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "salvioris-test-" });
+  return `${dir}/test.kv`;
+}
+
+/** Starts `main.ts` with the given environment on a free port (or `PORT` if given). */
+export async function startServerProcess(
+  env: Record<string, string>,
+): Promise<ServerProcess> {
+  const fullEnv = {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SHUTDOWN_GRACE_MS: "50",
+    ...env,
+  };
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-check", mainPath],
+    env: fullEnv,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let log = "";
+  const decoder = new TextDecoder();
+  let resolvePort: (port: number) => void;
+  const portPromise = new Promise<number>((r) => resolvePort = r);
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) {
+      log += decoder.decode(chunk, { stream: true });
+      const match = log.match(/listening on http:\/\/localhost:(\d+)/);
+      if (match) resolvePort(Number(match[1]));
+    }
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const exited = child.status;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const port = await Promise.race([
+    portPromise,
+    exited.then((s) => {
+      throw new Error(`server exited with ${s.code} before listening:\n${log}`);
+    }),
+    new Promise<never>((_, reject) =>
+      timer = setTimeout(
+        () => reject(new Error(`server did not start:\n${log}`)),
+        30_000,
+      )
+    ),
+  ]).finally(() => clearTimeout(timer));
+  let done = false;
+  const finish = async (signal: Deno.Signal) => {
+    if (done) return;
+    done = true;
+    try {
+      child.kill(signal);
+    } catch { /* already gone */ }
+    await exited;
+    await pumps;
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/gateway`,
+    port,
+    env: fullEnv,
+    stop: () => finish("SIGTERM"),
+    kill: () => finish("SIGKILL"),
+    output: () => log,
+  };
+}
