@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { MemoryBus } from "../../lib/bus/memory_bus.ts";
+import { historyPage, missedMessages } from "../../lib/core/history.ts";
+import type { CoreDeps } from "../../lib/core/deps.ts";
+import { sendMessage } from "../../lib/core/messages.ts";
+import { PersistenceProjector } from "../../lib/persistence/projector.ts";
+import { MemoryPresence } from "../../lib/presence/memory_presence.ts";
+import { KvStore } from "../../lib/store/kv_store.ts";
+
+async function setup() {
+  const store = await KvStore.open(":memory:");
+  const bus = new MemoryBus();
+  const deps: CoreDeps = {
+    store,
+    bus,
+    presence: new MemoryPresence(),
+    instanceId: "t",
+    now: Date.now,
+  };
+  const author = { id: "u1", username: "alice" };
+  await store.createUser({
+    ...author,
+    password_hash: "x",
+    created_at: new Date().toISOString(),
+  });
+  await store.createGroup({
+    id: "g",
+    name: "g",
+    public: true,
+    owner_id: "u1",
+    created_at: new Date().toISOString(),
+    invite_code: "c",
+  });
+  const send = (text: string) =>
+    sendMessage(deps, author, { groupId: "g", text, nonce: null });
+  return { store, bus, deps, send, close: () => store.close() };
+}
+
+Deno.test("history pages agree on seq before the projector has written anything", async () => {
+  const { deps, send, close } = await setup();
+  for (let i = 1; i <= 5; i++) await send(`m${i}`);
+  const page = await historyPage(deps, "g", { limit: 3 });
+  assert.deepEqual(page.messages.map((m) => m.seq), [3, 4, 5]);
+  assert.equal(page.has_more, true);
+  await close();
+});
+
+Deno.test("missedMessages joins the store and the recovery buffer into one contiguous replay", async () => {
+  const { deps, bus, store, send, close } = await setup();
+  for (let i = 1; i <= 4; i++) await send(`m${i}`);
+  const projector = new PersistenceProjector({ bus, store, consumer: "t" });
+  await projector.drain();
+  assert.equal(await store.headSeq("g"), 4);
+  await send("m5");
+  assert.deepEqual((await missedMessages(deps, "g", 1, 5))!.map((m) => m.seq), [
+    2,
+    3,
+    4,
+    5,
+  ]);
+  assert.equal(
+    await missedMessages(deps, "g", 6, 5),
+    null,
+    "a since beyond the head",
+  );
+  await close();
+});
+
+Deno.test("after a restart the seq continues from the store's head (need_floor)", async () => {
+  const { deps, bus, store, send, close } = await setup();
+  await send("a");
+  await send("b");
+  await new PersistenceProjector({ bus, store, consumer: "t" }).drain();
+  const restarted: CoreDeps = { ...deps, bus: new MemoryBus() };
+  const result = await sendMessage(restarted, { id: "u1", username: "alice" }, {
+    groupId: "g",
+    text: "c",
+    nonce: null,
+  });
+  assert.equal(result.message.seq, 3);
+  await close();
+});
+
+Deno.test("the projector keeps a batch the store refused and writes it once the store is back", async () => {
+  const { bus, store, send, close } = await setup();
+  let failures = 2;
+  const flaky = Object.create(store) as KvStore;
+  flaky.insertMessages = (messages) =>
+    failures-- > 0
+      ? Promise.reject(new Error("store down"))
+      : store.insertMessages(messages);
+  await send("survives");
+  const projector = new PersistenceProjector({
+    bus,
+    store: flaky,
+    consumer: "t",
+  });
+  await projector.drain();
+  assert.equal(failures, -1);
+  assert.deepEqual(
+    (await store.messagesInRange("g", 1, 1)).map((m) => m.text),
+    ["survives"],
+  );
+  await close();
+});
