@@ -170,12 +170,15 @@ export class MemoryBus implements Bus {
     if (buffer.length > recoveryBuffer.maxMessages) buffer.shift();
   }
 
-  /** Drops expired nonces so the map stays bounded by the traffic of one window. */
+  /**
+   * Drops expired nonces so the map stays bounded by the traffic of one window. Every record
+   * lives equally long, so insertion order is expiry order: stop at the first live one.
+   */
   #sweepNonces(): void {
-    if (this.#nonces.size < 10_000) return;
     const now = this.#now();
     for (const [key, record] of this.#nonces) {
-      if (record.expiresAt <= now) this.#nonces.delete(key);
+      if (record.expiresAt > now) break;
+      this.#nonces.delete(key);
     }
   }
 

@@ -1,0 +1,126 @@
+/**
+ * Benchmarks of the hot paths (`deno task bench`): ordering a message on the in-process bus,
+ * fanning one message out to many local sockets, and a full round trip over a real socket.
+ */
+import { MemoryBus } from "../lib/bus/memory_bus.ts";
+import { topics } from "../lib/bus/topics.ts";
+import { Connection, type SocketLike } from "../gateway/connection.ts";
+import { createFanout } from "../gateway/fanout.ts";
+import { GroupStream } from "../gateway/group_stream.ts";
+import { Hub } from "../gateway/hub.ts";
+import { startServer } from "../lib/server.ts";
+import { MemoryPresence } from "../lib/presence/memory_presence.ts";
+import { KvStore } from "../lib/store/kv_store.ts";
+import { GatewayClient } from "../tests/helpers/gateway_client.ts";
+import { newGroup, newUser } from "../tests/helpers/api_client.ts";
+
+const rates = {
+  framesBurst: 1e9,
+  framesPerSec: 1e9,
+  messagesBurst: 1e9,
+  messagesPerSec: 1e9,
+};
+const author = { id: "u", username: "bench" };
+
+const bus = new MemoryBus();
+let n = 0;
+Deno.bench(
+  "memory bus: append one message (seq, nonce, buffer, hand-off, publish)",
+  async () => {
+    await bus.append({
+      id: `m${n}`,
+      group_id: "g",
+      author,
+      text: "hello",
+      nonce: `n${n++}`,
+      created_at: new Date().toISOString(),
+    }, { floorSeq: 0 });
+    if (n % 1000 === 0) await bus.readHandoff("b", 1000, 0);
+  },
+);
+
+for (const sockets of [100, 1000]) {
+  const hub = new Hub(new MemoryBus());
+  const sink: SocketLike = {
+    readyState: 1,
+    bufferedAmount: 0,
+    send() {},
+    close() {},
+  };
+  for (let i = 0; i < sockets; i++) {
+    const c = new Connection({
+      id: `c${i}`,
+      socket: sink,
+      now: Date.now,
+      rates,
+    });
+    c.caller = { user: { id: `u${i}`, username: "x" }, session: {} as never };
+    hub.add(c);
+    const stream = new GroupStream({
+      sendText: (t) => c.sendText(t),
+      serialize: JSON.stringify,
+      resync() {},
+      fill: () => Promise.resolve([]),
+    });
+    await stream.begin(0, []);
+    c.streams.set("g", stream);
+    hub.link(c, "g");
+  }
+  const fanout = createFanout(hub);
+  let seq = 0;
+  Deno.bench(`fan-out: one message to ${sockets} local sockets`, {
+    group: "fanout",
+  }, () => {
+    seq++;
+    fanout(topics.group("g"), {
+      kind: "message",
+      group_id: "g",
+      message: {
+        id: "m",
+        group_id: "g",
+        seq,
+        author,
+        text: "hi",
+        created_at: "",
+        nonce: null,
+      },
+    });
+  });
+}
+
+const store = await KvStore.open(":memory:");
+const server = await startServer({
+  deps: {
+    store,
+    bus: new MemoryBus(),
+    presence: new MemoryPresence(),
+    instanceId: "b",
+    now: Date.now,
+  },
+  settings: { heartbeatIntervalMs: 30_000, rates, allowedOrigins: [] },
+  port: 0,
+  host: "127.0.0.1",
+});
+const base = `http://127.0.0.1:${server.port}`;
+const user = await newUser(base);
+const group = await newGroup(user.api);
+const client = await GatewayClient.connect(
+  `ws://127.0.0.1:${server.port}/gateway`,
+  { token: user.token },
+);
+client.send({ type: "subscribe", group_ids: [group.id] });
+await client.nextOf("subscribed");
+let k = 0;
+Deno.bench(
+  "round trip: send a message and receive its echo over a real WebSocket",
+  async () => {
+    const nonce = `r${k++}`;
+    client.send({ type: "message", group_id: group.id, text: "ping", nonce });
+    await client.next((f) => f.type === "message" && f.message.nonce === nonce);
+    client.received.length = 0;
+  },
+);
+
+globalThis.addEventListener("unload", () => {
+  client.socket.close();
+});

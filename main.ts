@@ -1,0 +1,55 @@
+/** Salvioris: wires adapters from configuration (PROTOCOL.md §3) and serves. */
+import { dirname } from "node:path";
+import { loadConfig } from "./lib/config.ts";
+import { newId } from "./lib/core/ids.ts";
+import { startServer } from "./lib/server.ts";
+import type { Bus } from "./lib/bus/bus.ts";
+import type { Presence } from "./lib/presence/presence.ts";
+import type { Store } from "./lib/store/store.ts";
+import { MemoryBus } from "./lib/bus/memory_bus.ts";
+import { RedisBus } from "./lib/bus/redis_bus.ts";
+import { MemoryPresence } from "./lib/presence/memory_presence.ts";
+import { RedisPresence } from "./lib/presence/redis_presence.ts";
+import { KvStore } from "./lib/store/kv_store.ts";
+import { MongoStore } from "./lib/store/mongo_store.ts";
+
+const config = loadConfig(Deno.env.toObject());
+const instanceId = config.instanceId ?? newId();
+
+async function openStore(): Promise<Store> {
+  if (config.mongodbUri) return await MongoStore.open(config.mongodbUri);
+  if (config.kvPath !== ":memory:") {
+    await Deno.mkdir(dirname(config.kvPath), { recursive: true });
+  }
+  return await KvStore.open(config.kvPath);
+}
+
+const store = await openStore();
+const bus: Bus = config.redisUrl
+  ? await RedisBus.connect(config.redisUrl)
+  : new MemoryBus();
+const presence: Presence = config.redisUrl
+  ? await RedisPresence.connect(config.redisUrl, { instanceId })
+  : new MemoryPresence();
+
+const server = await startServer({
+  deps: { store, bus, presence, instanceId, now: Date.now },
+  settings: config,
+  port: config.port,
+  host: config.host,
+  shutdownGraceMs: config.shutdownGraceMs,
+});
+console.log(
+  `Salvioris listening on http://localhost:${server.port} ` +
+    `(bus: ${config.redisUrl ? "redis" : "in-process"}, store: ${
+      config.mongodbUri ? "mongodb" : "deno kv"
+    })`,
+);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    console.log(`${signal}: shutting down`);
+    await server.shutdown();
+    Deno.exit(0);
+  });
+}

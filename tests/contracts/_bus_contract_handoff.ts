@@ -1,0 +1,158 @@
+/** Hand-off cases of the bus contract: at-least-once delivery to persisters until acknowledged. */
+import assert from "node:assert/strict";
+import type { Bus, HandoffEntry } from "../../lib/bus/bus.ts";
+import type { Message } from "../../lib/protocol/types.ts";
+import {
+  append,
+  type BusCase,
+  delay,
+  draft,
+  eventually,
+  uid,
+} from "./_bus_fixtures.ts";
+
+/** Settles `promise` or gives up after `ms`, clearing its timer either way. */
+async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<{ value: T } | "still pending"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"still pending">((resolve) =>
+    timer = setTimeout(() => resolve("still pending"), ms)
+  );
+  try {
+    return await Promise.race([promise.then((value) => ({ value })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function appendMany(bus: Bus, n: number): Promise<Message[]> {
+  const g = uid("group");
+  const sent = [];
+  for (let i = 0; i < n; i++) {
+    sent.push(await append(bus, draft(g, { text: `m${i}` })));
+  }
+  return sent;
+}
+
+const messagesOf = (entries: HandoffEntry[]) => entries.map((e) => e.message);
+const byId = (a: Message, b: Message) => a.id.localeCompare(b.id);
+
+export function handoffCases(test: BusCase): void {
+  test(
+    "readHandoff() returns every appended message; acknowledged ones never come back",
+    {},
+    async ([bus]) => {
+      const sent = await appendMany(bus, 3);
+      const got = await bus.readHandoff("persister-1", 10, 0);
+      assert.deepStrictEqual(messagesOf(got), sent);
+      assert.equal(new Set(got.map((e) => e.id)).size, 3);
+      await bus.ackHandoff(got.map((e) => e.id));
+      assert.deepStrictEqual(await bus.readHandoff("persister-1", 10, 0), []);
+      assert.deepStrictEqual(await bus.readHandoff("persister-2", 10, 0), []);
+    },
+  );
+
+  test(
+    "readHandoff() returns at most max entries and the rest on the next read",
+    {},
+    async ([bus]) => {
+      const sent = await appendMany(bus, 5);
+      const first = await bus.readHandoff("persister-1", 2, 0);
+      const second = await bus.readHandoff("persister-1", 10, 0);
+      assert.equal(first.length, 2);
+      assert.deepStrictEqual(messagesOf([...first, ...second]), sent);
+    },
+  );
+
+  test("readHandoff() on two instances shares the entries without overlap", {
+    instances: 2,
+  }, async ([a, b]) => {
+    const sent = [...await appendMany(a, 3), ...await appendMany(b, 3)];
+    const fromA = await a.readHandoff("persister-a", 4, 0);
+    const fromB = await b.readHandoff("persister-b", 10, 0);
+    assert.equal(fromA.length, 4);
+    assert.deepStrictEqual(
+      messagesOf([...fromA, ...fromB]).toSorted(byId),
+      sent.toSorted(byId),
+    );
+  });
+
+  test("entries a dead consumer left unacknowledged are handed to another", {
+    needs: "claim",
+  }, async ([bus], f) => {
+    const sent = await appendMany(bus, 2);
+    const taken = await bus.readHandoff("persister-dead", 10, 0);
+    assert.equal(taken.length, 2);
+    const got: HandoffEntry[] = [];
+    await eventually(
+      async () => {
+        got.push(...await bus.readHandoff("persister-live", 10, 50));
+        return got.length >= 2;
+      },
+      "the dead consumer's entries",
+      f.claimIdleMs! + 5_000,
+    );
+    assert.deepStrictEqual(messagesOf(got), sent);
+    assert.deepStrictEqual(got.map((e) => e.id), taken.map((e) => e.id));
+    await bus.ackHandoff(got.map((e) => e.id));
+    assert.deepStrictEqual(await bus.readHandoff("persister-live", 10, 0), []);
+  });
+
+  test("entries of an instance that died are handed to a consumer on another", {
+    instances: 2,
+    needs: "claim",
+  }, async ([dead, live], f) => {
+    const sent = await appendMany(dead, 3);
+    assert.equal((await dead.readHandoff("persister-dead", 10, 0)).length, 3);
+    await dead.close();
+    const got: HandoffEntry[] = [];
+    await eventually(
+      async () => {
+        got.push(...await live.readHandoff("persister-live", 10, 50));
+        return got.length >= 3;
+      },
+      "the dead instance's entries",
+      f.claimIdleMs! + 5_000,
+    );
+    assert.deepStrictEqual(messagesOf(got), sent);
+  });
+
+  test(
+    "readHandoff() with blockMs waits and wakes when a message is appended",
+    {},
+    async ([bus]) => {
+      const pending = bus.readHandoff("persister-1", 10, 30_000);
+      await delay(100); // let the read start waiting first
+      const [message] = await appendMany(bus, 1);
+      const result = await within(pending, 10_000);
+      assert.notEqual(result, "still pending", "the read did not wake");
+      assert.deepStrictEqual(
+        result !== "still pending" && messagesOf(result.value),
+        [message],
+      );
+    },
+  );
+
+  test("readHandoff() waiting on one instance wakes for an append on another", {
+    instances: 2,
+  }, async ([a, b]) => {
+    const pending = b.readHandoff("persister-b", 10, 30_000);
+    await delay(100);
+    const [message] = await appendMany(a, 1);
+    const result = await within(pending, 10_000);
+    assert.notEqual(result, "still pending", "the read did not wake");
+    assert.deepStrictEqual(
+      result !== "still pending" && messagesOf(result.value),
+      [message],
+    );
+  });
+
+  test("close() wakes a pending readHandoff()", {}, async ([bus]) => {
+    const pending = bus.readHandoff("persister-1", 10, 30_000);
+    await delay(100);
+    await bus.close();
+    assert.deepStrictEqual(await within(pending, 10_000), { value: [] });
+  });
+}

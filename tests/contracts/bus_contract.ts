@@ -1,0 +1,269 @@
+/**
+ * The bus port's contract suite: every clause of `lib/bus/bus.ts`, run against any adapter.
+ * Each case gets fresh buses on a fresh backend and disposes of them, pass or fail. Cases that
+ * need two instances on one backend are ignored for a factory that cannot make them.
+ */
+import assert from "node:assert/strict";
+import { recoveryBuffer } from "../../lib/bus/bus.ts";
+import { topics } from "../../lib/bus/topics.ts";
+import { deliveryCases } from "./_bus_contract_delivery.ts";
+import { handoffCases } from "./_bus_contract_handoff.ts";
+import {
+  append,
+  type BusCase,
+  type BusFactory,
+  draft,
+  range,
+  Recorder,
+  seqs,
+  uid,
+} from "./_bus_fixtures.ts";
+
+export type { BusFactory } from "./_bus_fixtures.ts";
+
+/** Registration switches: `ignore` for a backend that is missing, sanitizers for noisy drivers. */
+export interface BusContractOptions {
+  ignore?: boolean;
+  sanitizeOps?: boolean;
+  sanitizeResources?: boolean;
+}
+
+/** Registers the contract's `Deno.test` cases, named "<name> bus: …", against `factory`. */
+export function busContract(
+  name: string,
+  factory: BusFactory,
+  options: BusContractOptions = {},
+): void {
+  const { ignore = false, ...sanitizers } = options;
+  const test: BusCase = (title, opts, fn) => {
+    const instances = opts.instances ?? 1;
+    const unsupported = (instances > 1 && !factory.multiInstance) ||
+      (opts.needs === "claim" && factory.claimIdleMs === null);
+    Deno.test({
+      name: `${name} bus: ${title}`,
+      ignore: ignore || unsupported,
+      ...sanitizers,
+      fn: async () => {
+        const { buses, cleanup } = await factory.make(instances);
+        try {
+          await fn(buses, factory);
+        } finally {
+          await cleanup();
+        }
+      },
+    });
+  };
+  seqCases(test);
+  nonceCases(test);
+  bufferCases(test);
+  deliveryCases(test);
+  handoffCases(test);
+}
+
+function seqCases(test: BusCase): void {
+  test(
+    "append() answers need_floor without a counter, then counts 1, 2, 3 from floor 0",
+    {},
+    async ([bus]) => {
+      const g = uid("group");
+      const first = draft(g);
+      assert.deepStrictEqual(await bus.append(first), { status: "need_floor" });
+      assert.equal(await bus.headSeq(g), null);
+      assert.deepStrictEqual(await bus.append(first, { floorSeq: 0 }), {
+        status: "appended",
+        message: { ...first, seq: 1 },
+      });
+      const second = await bus.append(draft(g));
+      const third = await bus.append(draft(g));
+      assert.deepStrictEqual(
+        [second, third].map((o) => o.status === "appended" && o.message.seq),
+        [2, 3],
+      );
+      assert.equal(await bus.headSeq(g), 3);
+    },
+  );
+
+  test(
+    "append() continues from max(counter, floorSeq) + 1",
+    {},
+    async ([bus]) => {
+      const g = uid("group");
+      const at = async (floorSeq: number) => {
+        const outcome = await bus.append(draft(g), { floorSeq });
+        assert.equal(outcome.status, "appended");
+        return outcome.status === "appended" ? outcome.message.seq : -1;
+      };
+      assert.deepStrictEqual([await at(41), await at(10), await at(100)], [
+        42,
+        43,
+        101,
+      ]);
+    },
+  );
+
+  test(
+    "append() gives 200 concurrent messages seq 1..200, delivered in seq order",
+    {},
+    async ([bus]) => {
+      const g = uid("group");
+      const recorder = new Recorder(bus);
+      await bus.subscribe(topics.group(g));
+      const first = await append(bus, draft(g));
+      const rest = await Promise.all(
+        range(2, 200).map(() => append(bus, draft(g))),
+      );
+      assert.deepStrictEqual(
+        seqs([first, ...rest]).toSorted((a, b) => a - b),
+        range(1, 200),
+      );
+      await recorder.until(
+        () => recorder.messages(topics.group(g)).length >= 200,
+        "200 messages",
+      );
+      assert.deepStrictEqual(
+        seqs(recorder.messages(topics.group(g))),
+        range(1, 200),
+      );
+    },
+  );
+
+  test(
+    "append() on two instances interleaves 200 concurrent messages with no gap",
+    { instances: 2 },
+    async (buses) => {
+      const g = uid("group");
+      const recorders = buses.map((bus) => new Recorder(bus));
+      await Promise.all(buses.map((bus) => bus.subscribe(topics.group(g))));
+      await append(buses[0], draft(g));
+      // The counter is shared: the second instance needs no floor.
+      const sent = await Promise.all(
+        range(2, 200).map((i) => append(buses[i % 2], draft(g))),
+      );
+      assert.deepStrictEqual(
+        seqs(sent).toSorted((a, b) => a - b),
+        range(2, 200),
+      );
+      for (const recorder of recorders) {
+        await recorder.until(
+          () => recorder.messages(topics.group(g)).length >= 200,
+          "200 messages",
+        );
+        assert.deepStrictEqual(
+          seqs(recorder.messages(topics.group(g))),
+          range(1, 200),
+        );
+      }
+      assert.equal(await buses[1].headSeq(g), 200);
+    },
+  );
+}
+
+function nonceCases(test: BusCase): void {
+  test(
+    "append() with a repeated nonce returns the first message and publishes nothing",
+    {},
+    async ([bus]) => {
+      const g = uid("group");
+      const recorder = new Recorder(bus);
+      await bus.subscribe(topics.group(g));
+      const first = await append(bus, draft(g, { nonce: "n-1" }));
+      const retry = await bus.append(
+        draft(g, { nonce: "n-1", text: "typed again" }),
+      );
+      assert.deepStrictEqual(retry, { status: "duplicate", message: first });
+      assert.equal(await bus.headSeq(g), 1);
+      const after = await append(bus, draft(g));
+      await recorder.until(
+        () => recorder.messages(topics.group(g)).length >= 2,
+        "the message after the retry",
+      );
+      assert.deepStrictEqual(recorder.messages(topics.group(g)), [
+        first,
+        after,
+      ]);
+      assert.deepStrictEqual(await bus.recent(g, 0), [first, after]);
+    },
+  );
+
+  test(
+    "append() keeps the same nonce from other authors, other groups, or null apart",
+    {},
+    async ([bus]) => {
+      const g = uid("group");
+      const other = uid("group");
+      const sent = [
+        await append(bus, draft(g, { nonce: "same", authorId: "ann" })),
+        await append(bus, draft(g, { nonce: "same", authorId: "bob" })),
+        await append(bus, draft(other, { nonce: "same", authorId: "ann" })),
+        await append(bus, draft(g)),
+        await append(bus, draft(g)),
+      ];
+      assert.deepStrictEqual(seqs(sent), [1, 2, 1, 3, 4]);
+    },
+  );
+
+  test(
+    "append() on one instance is a duplicate on another for the same nonce",
+    { instances: 2 },
+    async (buses) => {
+      const g = uid("group");
+      const first = await append(buses[0], draft(g, { nonce: "shared" }));
+      assert.deepStrictEqual(
+        await buses[1].append(draft(g, { nonce: "shared" })),
+        {
+          status: "duplicate",
+          message: first,
+        },
+      );
+    },
+  );
+}
+
+function bufferCases(test: BusCase): void {
+  test(
+    "recent() returns the buffered messages above afterSeq, ascending",
+    {},
+    async ([bus]) => {
+      const g = uid("group");
+      const sent = [];
+      for (let i = 0; i < 5; i++) {
+        sent.push(
+          await append(bus, draft(g, { text: `m${i}` })),
+        );
+      }
+      assert.deepStrictEqual(await bus.recent(g, 2), sent.slice(2));
+      assert.deepStrictEqual(await bus.recent(g, 0), sent);
+      assert.deepStrictEqual(await bus.recent(g, 5), []);
+      assert.deepStrictEqual(await bus.recent(uid("unknown"), 0), []);
+    },
+  );
+
+  test(
+    "recent() keeps at most recoveryBuffer.maxMessages, the newest",
+    {},
+    async ([bus]) => {
+      const g = uid("group");
+      const total = recoveryBuffer.maxMessages + 5;
+      await append(bus, draft(g));
+      for (let from = 2; from <= total; from += 100) {
+        const to = Math.min(total, from + 99);
+        await Promise.all(range(from, to).map(() => append(bus, draft(g))));
+      }
+      const kept = await bus.recent(g, 0);
+      assert.deepStrictEqual(seqs(kept), range(6, total));
+    },
+  );
+
+  test(
+    "headSeq() is null for an unknown group and the last seq assigned otherwise",
+    {},
+    async ([bus]) => {
+      const g = uid("group");
+      assert.equal(await bus.headSeq(g), null);
+      await append(bus, draft(g));
+      await append(bus, draft(g, { nonce: "x" }));
+      await bus.append(draft(g, { nonce: "x" }));
+      assert.equal(await bus.headSeq(g), 2);
+    },
+  );
+}
