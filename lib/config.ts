@@ -19,6 +19,9 @@ const schema = z.object({
   RATE_MESSAGES_PER_SEC: int(20),
   INSTANCE_ID: z.string().min(1).max(64).optional(),
   SHUTDOWN_GRACE_MS: int(500),
+  HANDOFF_CLAIM_IDLE_MS: int(30_000),
+  PRESENCE_HEARTBEAT_MS: int(5_000),
+  PRESENCE_TTL_MS: int(15_000),
 });
 
 export interface Config {
@@ -37,6 +40,11 @@ export interface Config {
   };
   instanceId?: string;
   shutdownGraceMs: number;
+  /** Redis only: a hand-off entry unacknowledged this long goes to another instance. */
+  handoffClaimIdleMs: number;
+  /** Redis only: presence heartbeat period, and how long a silent instance counts as alive. */
+  presenceHeartbeatMs: number;
+  presenceTtlMs: number;
 }
 
 /** Reads the configuration; a bad value stops the process with a clear message. */
@@ -70,5 +78,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     instanceId: e.INSTANCE_ID,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    handoffClaimIdleMs: e.HANDOFF_CLAIM_IDLE_MS,
+    presenceHeartbeatMs: e.PRESENCE_HEARTBEAT_MS,
+    presenceTtlMs: e.PRESENCE_TTL_MS,
   };
 }
