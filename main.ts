@@ -14,6 +14,12 @@ import { KvStore } from "./lib/store/kv_store.ts";
 import { MongoStore } from "./lib/store/mongo_store.ts";
 
 const config = loadConfig(Deno.env.toObject());
+
+// A stray rejected promise is a bug to log, never a reason to drop every user's socket.
+globalThis.addEventListener("unhandledrejection", (event) => {
+  console.error("unhandled rejection:", event.reason);
+  event.preventDefault();
+});
 const instanceId = config.instanceId ?? newId();
 
 async function openStore(): Promise<Store> {
