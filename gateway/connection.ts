@@ -5,6 +5,7 @@
 import type { Caller } from "../lib/core/accounts.ts";
 import { type ChatError, CloseCode } from "../lib/protocol/errors.ts";
 import type { ServerFrame } from "../lib/protocol/server_frames.ts";
+import type { RateSettings } from "./context.ts";
 import type { GroupStream } from "./group_stream.ts";
 import { TokenBucket, WindowCounter } from "./rate_limit.ts";
 import { TypingTracker } from "./typing.ts";
@@ -22,12 +23,7 @@ export interface ConnectionOptions {
   id: string;
   socket: SocketLike;
   now: () => number;
-  rates: {
-    framesBurst: number;
-    framesPerSec: number;
-    messagesBurst: number;
-    messagesPerSec: number;
-  };
+  rates: RateSettings;
 }
 
 /** Bytes queued to a client before it counts as too slow and is disconnected. */

@@ -2,14 +2,17 @@
 import type { CoreDeps } from "../lib/core/deps.ts";
 import type { Hub } from "./hub.ts";
 
+/** Per-socket budgets: frames of any type, and `message` frames. */
+export interface RateSettings {
+  framesBurst: number;
+  framesPerSec: number;
+  messagesBurst: number;
+  messagesPerSec: number;
+}
+
 export interface GatewaySettings {
   heartbeatIntervalMs: number;
-  rates: {
-    framesBurst: number;
-    framesPerSec: number;
-    messagesBurst: number;
-    messagesPerSec: number;
-  };
+  rates: RateSettings;
   allowedOrigins: string[];
 }
 

@@ -1,5 +1,6 @@
 /** Configuration from the environment (PROTOCOL.md §3); every value has a laptop default. */
 import { z } from "zod";
+import type { GatewaySettings } from "../gateway/context.ts";
 
 const int = (fallback: number) =>
   z.coerce.number().int().positive().default(fallback);
@@ -24,20 +25,12 @@ const schema = z.object({
   PRESENCE_TTL_MS: int(15_000),
 });
 
-export interface Config {
+export interface Config extends GatewaySettings {
   port: number;
   host: string;
   redisUrl?: string;
   mongodbUri?: string;
   kvPath: string;
-  allowedOrigins: string[];
-  heartbeatIntervalMs: number;
-  rates: {
-    framesBurst: number;
-    framesPerSec: number;
-    messagesBurst: number;
-    messagesPerSec: number;
-  };
   instanceId?: string;
   shutdownGraceMs: number;
   /** Redis only: a hand-off entry unacknowledged this long goes to another instance. */
