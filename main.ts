@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import { loadConfig } from "./lib/config.ts";
 import { newId } from "./lib/core/ids.ts";
 import { startServer } from "./lib/server.ts";
+import { pageRoutes } from "./routes/pages.tsx";
+import { callerOf } from "./routes/session.ts";
 import type { Bus } from "./lib/bus/bus.ts";
 import type { Presence } from "./lib/presence/presence.ts";
 import type { Store } from "./lib/store/store.ts";
@@ -32,10 +34,16 @@ async function openStore(): Promise<Store> {
 
 const store = await openStore();
 const bus: Bus = config.redisUrl
-  ? await RedisBus.connect(config.redisUrl)
+  ? await RedisBus.connect(config.redisUrl, {
+    claimIdleMs: config.handoffClaimIdleMs,
+  })
   : new MemoryBus();
 const presence: Presence = config.redisUrl
-  ? await RedisPresence.connect(config.redisUrl, { instanceId })
+  ? await RedisPresence.connect(config.redisUrl, {
+    instanceId,
+    heartbeatMs: config.presenceHeartbeatMs,
+    instanceTtlMs: config.presenceTtlMs,
+  })
   : new MemoryPresence();
 
 const server = await startServer({
@@ -44,6 +52,10 @@ const server = await startServer({
   port: config.port,
   host: config.host,
   shutdownGraceMs: config.shutdownGraceMs,
+  pages: (deps) =>
+    pageRoutes({
+      userFromRequest: async (req) => (await callerOf(deps, req))?.user ?? null,
+    }),
 });
 console.log(
   `Salvioris listening on http://localhost:${server.port} ` +

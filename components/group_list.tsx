@@ -1,0 +1,54 @@
+/** The sidebar list of the reader's groups, with unread counts. */
+import type { Group } from "../lib/protocol/types.ts";
+import { HashIcon, LockIcon } from "./icons.tsx";
+
+/** What the group list needs. */
+export interface GroupListProps {
+  groups: readonly Group[];
+  unread: ReadonlyMap<string, number>;
+  activeId: string | null;
+  onSelect(groupId: string): void;
+}
+
+/** The group list. */
+export function GroupList(
+  { groups, unread, activeId, onSelect }: GroupListProps,
+) {
+  if (!groups.length) return <p class="groups-empty">No groups yet.</p>;
+  return (
+    <ul class="groups">
+      {groups.map((g) => {
+        const n = unread.get(g.id) ?? 0;
+        const active = g.id === activeId;
+        return (
+          <li key={g.id}>
+            <a
+              href={`/?group=${encodeURIComponent(g.id)}`}
+              class={`group${active ? " group--active" : ""}${
+                n ? " group--unread" : ""
+              }`}
+              aria-current={active ? "page" : undefined}
+              onClick={(e) => {
+                if (
+                  e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0
+                ) return;
+                e.preventDefault();
+                onSelect(g.id);
+              }}
+            >
+              {g.public ? <HashIcon /> : <LockIcon />}
+              <span class="group-name">{g.name}</span>
+              {n
+                ? (
+                  <span class="badge" aria-label={`${n} unread`}>
+                    {n > 99 ? "99+" : n}
+                  </span>
+                )
+                : null}
+            </a>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,40 @@
+/** A group's members, online first, each with a presence dot. */
+import type { Member } from "../lib/protocol/types.ts";
+
+/** What the member list needs. */
+export interface MemberListProps {
+  members: readonly Member[];
+  /** Live presence by user id; falls back to the member's `online`. */
+  presence: ReadonlyMap<string, boolean>;
+  meId: string | null;
+}
+
+/** The member list. */
+export function MemberList({ members, presence, meId }: MemberListProps) {
+  const rows = members.map((m) => ({
+    ...m,
+    online: presence.get(m.id) ?? m.online,
+  }))
+    .sort((a, b) =>
+      Number(b.online) - Number(a.online) ||
+      a.username.localeCompare(b.username)
+    );
+  const online = rows.filter((m) => m.online).length;
+  return (
+    <section class="members" aria-label="Members">
+      <h2 class="members-title">Members — {online} online</h2>
+      <ul class="members-list">
+        {rows.map((m) => (
+          <li key={m.id} class={m.online ? "member member--online" : "member"}>
+            <span class="dot" aria-hidden="true" />
+            <span class="member-name">{m.username}</span>
+            {m.id === meId ? <span class="member-you">(you)</span> : null}
+            <span class="visually-hidden">
+              {m.online ? ", online" : ", offline"}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

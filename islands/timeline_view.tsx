@@ -1,0 +1,188 @@
+/**
+ * The scrolling message list of the open group. It keeps the reader's place: older pages load
+ * above without moving the visible message, new messages scroll into view only when the reader is
+ * at the bottom (else a "new messages" button), and it tells the controller when the newest
+ * messages are actually seen so `read` goes out.
+ */
+import { useComputed, useSignal } from "@preact/signals";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import type { JSX } from "preact";
+import { dayKey, dayLabel } from "../components/format_time.ts";
+import { MessageItem } from "../components/message_item.tsx";
+import { PendingItem } from "../components/pending_item.tsx";
+import { isContinuation, seenBy } from "../lib/ui/timeline.ts";
+import type { ChatRuntime } from "./chat_runtime.ts";
+
+/** Within this many pixels of the end counts as "at the bottom". */
+const bottomSlack = 48;
+/** Start loading the previous page this close to the top. */
+const topSlack = 400;
+
+/** What the timeline needs. */
+export interface TimelineViewProps {
+  rt: ChatRuntime;
+  groupId: string;
+  name: string;
+}
+
+/** The message list. */
+export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
+  const { model, controller } = rt;
+  const timeline = useComputed(() => model.timelineOf(groupId)).value;
+  const outbox = useComputed(() => model.outbox.forGroup(groupId)).value;
+  const seen = useComputed(() =>
+    seenBy(
+      model.timelineOf(groupId).messages,
+      model.reads.value.get(groupId) ?? new Map(),
+      model.me.value?.id ?? null,
+      (id) => model.nameOf(id),
+    )
+  ).value;
+  const unread = model.unreadOf(groupId);
+  const meId = model.me.value?.id ?? null;
+  const atBottom = useSignal(true);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  /** The first message and its offset, to keep it in place when a page is prepended. */
+  const anchor = useRef<{ seq: number; top: number } | null>(null);
+  const outboxCount = useRef(0);
+
+  const reportViewing = () => {
+    const visible = typeof document !== "undefined" &&
+      document.visibilityState === "visible";
+    controller.setViewing(stick.current && visible);
+  };
+  const nodeOf = (seq: number) =>
+    scroller.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`) ?? null;
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    // Sending your own message always brings you to the bottom.
+    if (outbox.length > outboxCount.current) stick.current = true;
+    outboxCount.current = outbox.length;
+    const first = timeline.messages[0];
+    const prev = anchor.current;
+    if (stick.current) {
+      el.scrollTop = el.scrollHeight;
+    } else if (prev && first && first.seq < prev.seq) {
+      const node = nodeOf(prev.seq);
+      if (node) el.scrollTop += node.offsetTop - prev.top;
+    }
+    anchor.current = first
+      ? { seq: first.seq, top: nodeOf(first.seq)?.offsetTop ?? 0 }
+      : null;
+    // A short page leaves no scrollbar to scroll up with: fetch more until there is one.
+    if (el.scrollHeight <= el.clientHeight + topSlack) {
+      void controller.loadOlder(groupId);
+    }
+    reportViewing();
+  });
+
+  useEffect(() => {
+    document.addEventListener("visibilitychange", reportViewing);
+    return () => {
+      document.removeEventListener("visibilitychange", reportViewing);
+      controller.setViewing(false);
+    };
+  }, [groupId]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    stick.current =
+      el.scrollHeight - el.scrollTop - el.clientHeight <= bottomSlack;
+    atBottom.value = stick.current;
+    if (el.scrollTop < topSlack) void controller.loadOlder(groupId);
+    reportViewing();
+  };
+  const toBottom = () => {
+    const el = scroller.current;
+    if (el) el.scrollTo({ top: el.scrollHeight, behavior: "smooth" });
+  };
+
+  const items: JSX.Element[] = [];
+  let prev: (typeof timeline.messages)[number] | undefined;
+  for (const m of timeline.messages) {
+    if (!prev || dayKey(prev.created_at) !== dayKey(m.created_at)) {
+      items.push(
+        <li key={`day-${m.seq}`} class="day-sep" role="separator">
+          <span>{dayLabel(m.created_at)}</span>
+        </li>,
+      );
+      prev = undefined;
+    }
+    items.push(
+      <MessageItem
+        key={m.seq}
+        message={m}
+        continuation={isContinuation(prev, m)}
+        mine={m.author.id === meId}
+        seenBy={seen.get(m.seq)}
+      />,
+    );
+    prev = m;
+  }
+
+  const top = timeline.loading && timeline.loaded
+    ? "Loading older messages…"
+    : timeline.loaded && !timeline.hasMore
+    ? `This is the beginning of ${name}.`
+    : "";
+  return (
+    <div class="timeline-wrap">
+      <div
+        ref={scroller}
+        class="timeline"
+        onScroll={onScroll}
+        role="log"
+        aria-label={`Messages in ${name}`}
+        tabIndex={0}
+      >
+        <p class="timeline-top">{top}</p>
+        {!timeline.loaded && timeline.loading
+          ? <p class="timeline-status">Loading messages…</p>
+          : null}
+        {timeline.error
+          ? (
+            <p class="timeline-status timeline-status--error" role="alert">
+              {timeline.error}{" "}
+              <button
+                type="button"
+                class="link-button"
+                onClick={() =>
+                  timeline.loaded
+                    ? controller.loadOlder(groupId)
+                    : controller.openGroup(groupId)}
+              >
+                Try again
+              </button>
+            </p>
+          )
+          : null}
+        {timeline.loaded && !timeline.messages.length && !outbox.length
+          ? <p class="timeline-status">No messages yet. Say hello!</p>
+          : null}
+        <ol class="messages">
+          {items}
+          {outbox.map((e) => (
+            <PendingItem
+              key={e.nonce}
+              entry={e}
+              author={model.me.value?.username ?? "You"}
+              onRetry={(n) => controller.retry(n)}
+              onDiscard={(n) => controller.discard(n)}
+            />
+          ))}
+        </ol>
+      </div>
+      {!atBottom.value && unread > 0
+        ? (
+          <button type="button" class="new-messages" onClick={toBottom}>
+            {unread === 1 ? "1 new message" : `${unread} new messages`} ↓
+          </button>
+        )
+        : null}
+    </div>
+  );
+}
