@@ -65,9 +65,13 @@ console.log(
 );
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, async () => {
-    console.log(`${signal}: shutting down`);
-    await server.shutdown();
-    Deno.exit(0);
-  });
+  try {
+    Deno.addSignalListener(signal, async () => {
+      console.log(`${signal}: shutting down`);
+      await server.shutdown();
+      Deno.exit(0);
+    });
+  } catch {
+    // Platforms without signals (Deno Deploy) stop the isolate themselves.
+  }
 }

@@ -1,7 +1,10 @@
 /** `identify` and the transition to `ready` (also taken at once for cookie-authenticated sockets). */
 import { authenticate, type Caller } from "../../lib/core/accounts.ts";
 import { groupsOfUser } from "../../lib/core/groups.ts";
-import { socketOpened } from "../../lib/core/presence_announcer.ts";
+import {
+  socketClosed,
+  socketOpened,
+} from "../../lib/core/presence_announcer.ts";
 import { CloseCode, errors } from "../../lib/protocol/errors.ts";
 import type { FrameOf } from "../../lib/protocol/client_frames.ts";
 import type { Connection } from "../connection.ts";
@@ -41,7 +44,16 @@ export async function becomeReady(
     user: caller.user,
     groups,
   });
-  await socketOpened(gw.deps, caller.user.id, connection.id).catch((err) =>
-    console.warn("presence: could not record a socket:", err?.message)
-  );
+  try {
+    await socketOpened(gw.deps, caller.user.id, connection.id);
+    // Closed while being recorded: the close handler may have run first, so undo here.
+    if (connection.closed) {
+      await socketClosed(gw.deps, caller.user.id, connection.id);
+    }
+  } catch (err) {
+    console.warn(
+      "presence: could not record a socket:",
+      (err as Error)?.message,
+    );
+  }
 }
