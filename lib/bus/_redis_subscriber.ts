@@ -1,12 +1,14 @@
 /**
  * The one shared subscriber of the Redis bus: which topics this instance wants, and the delivery
  * of their events to its listener, parsed and guarded. ioredis subscribes to every channel again
- * after a reconnect (autoResubscribe); this module only keeps the wanted set exact across outages.
+ * after a reconnect (autoResubscribe); this module keeps the wanted set exact across outages and,
+ * once back, recovers the group messages published while it was away (`_redis_recovery.ts`).
  */
 import type { Redis } from "ioredis";
-import { parseBusEvent } from "../protocol/bus_events.ts";
+import { type BusEvent, parseBusEvent } from "../protocol/bus_events.ts";
 import type { BusListener } from "./bus.ts";
 import { unavailable } from "./_redis_client.ts";
+import { MessageRecovery, type RecoverySource } from "./_redis_recovery.ts";
 
 /** The wanted topics of one instance and the delivery of their events. */
 export class RedisSubscriber {
@@ -15,14 +17,30 @@ export class RedisSubscriber {
   #wanted = new Set<string>();
   /** Topics whose UNSUBSCRIBE failed during an outage, sent again once the subscriber is back. */
   #stale = new Set<string>();
+  #recovery: MessageRecovery;
+  /** The connection dropped since it was last ready: events may have been missed. */
+  #dropped = false;
 
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: Redis, source: RecoverySource) {
+    this.#recovery = new MessageRecovery(
+      source,
+      (topic) => this.#wanted.has(topic),
+      (topic, event) => this.#deliver(topic, event),
+    );
     redis.on(
       "message",
       (channel: string, raw: string) => this.#receive(channel, raw),
     );
+    redis.on("close", () => this.#dropped = true);
     // After the ready handler, which has just sent ioredis's own resubscriptions.
-    redis.on("ready", () => queueMicrotask(() => this.#dropStale()));
+    redis.on("ready", () =>
+      queueMicrotask(() => {
+        this.#dropStale();
+        if (!this.#dropped) return;
+        this.#dropped = false;
+        // A PING answered on this connection comes after the replies to those resubscriptions.
+        this.#recovery.recover(() => this.redis.ping());
+      }));
   }
 
   async subscribe(topic: string): Promise<void> {
@@ -36,10 +54,12 @@ export class RedisSubscriber {
       this.#wanted.delete(topic);
       throw unavailable(`Cannot subscribe to ${topic}`, err);
     }
+    await this.#recovery.joined(topic);
   }
 
   async unsubscribe(topic: string): Promise<void> {
     if (!this.#wanted.delete(topic)) return;
+    this.#recovery.left(topic);
     try {
       await this.redis.unsubscribe(topic);
     } catch {
@@ -52,12 +72,21 @@ export class RedisSubscriber {
   clear(): void {
     this.#wanted.clear();
     this.#stale.clear();
+    this.#recovery.clear();
   }
 
   #receive(channel: string, raw: string): void {
     if (!this.#wanted.has(channel)) return;
     const event = parseBusEvent(raw);
     if (!event) return;
+    if (
+      event.kind === "message" &&
+      !this.#recovery.admit(channel, event.message.seq)
+    ) return;
+    this.#deliver(channel, event);
+  }
+
+  #deliver(channel: string, event: BusEvent): void {
     try {
       this.listener(channel, event);
     } catch (err) {

@@ -73,7 +73,10 @@ export class RedisBus implements Bus {
       "ready",
       () => this.#handoff.ensureGroup().catch(() => {}),
     );
-    this.#subscriber = new RedisSubscriber(subscriber.redis);
+    this.#subscriber = new RedisSubscriber(subscriber.redis, {
+      headSeq: (groupId) => this.headSeq(groupId),
+      recent: (groupId, afterSeq) => this.recent(groupId, afterSeq),
+    });
   }
 
   /** Connects the three clients and prepares the hand-off; throws `unavailable` when it cannot. */

@@ -132,6 +132,50 @@ redisTest(
 );
 
 redisTest(
+  "redis bus: messages appended while its subscriber reconnects are delivered once it is back, once each and in order",
+  async () => {
+    await withBus(async (bus, server) => {
+      const g = uid("group");
+      const recorder = new Recorder(bus);
+      await bus.subscribe(topics.group(g));
+      const first = await append(bus, draft(g));
+      await recorder.until(
+        () => recorder.messages(topics.group(g)).length === 1,
+        "the first message",
+      );
+      const raw = new Redis(server.url);
+      raw.on("error", () => {});
+      try {
+        // Only the subscriber connection drops; the command connection appends meanwhile.
+        assert.equal(await raw.client("KILL", "TYPE", "pubsub"), 1);
+        const missed = [];
+        for (let i = 0; i < 3; i++) missed.push(await append(bus, draft(g)));
+        await recorder.until(
+          () => recorder.messages(topics.group(g)).length === 4,
+          "the messages published while it was away",
+        );
+        const live = await append(bus, draft(g));
+        await recorder.until(
+          () => recorder.messages(topics.group(g)).length >= 5,
+          "a live message after the recovery",
+        );
+        await bus.publish(topics.group(g), typing(g, "barrier"));
+        await recorder.until(
+          () => recorder.on(topics.group(g)).length >= 6,
+          "the barrier",
+        );
+        assert.deepStrictEqual(
+          recorder.messages(topics.group(g)),
+          [first, ...missed, live],
+        );
+      } finally {
+        await raw.quit();
+      }
+    });
+  },
+);
+
+redisTest(
   "redis bus: bad envelopes are dropped and a throwing listener does not stop delivery",
   async () => {
     await withBus(async (bus, server) => {

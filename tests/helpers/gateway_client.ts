@@ -19,6 +19,8 @@ export class GatewayClient {
   > = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   ready: Frame | null = null;
+  /** Called with every frame as it arrives, before anyone consumes it. */
+  readonly observers = new Set<(frame: Frame) => void>();
 
   private constructor(readonly socket: WebSocket) {
     this.closed = new Promise((resolve) => {
@@ -120,6 +122,7 @@ export class GatewayClient {
 
   #push(frame: Frame): void {
     this.received.push(frame);
+    for (const observe of this.observers) observe(frame);
     const index = this.#waiters.findIndex((w) => w.match(frame));
     if (index >= 0) {
       const [waiter] = this.#waiters.splice(index, 1);

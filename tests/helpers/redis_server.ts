@@ -1,14 +1,15 @@
 /**
- * A private `redis-server` for tests: its own free port on 127.0.0.1, no persistence, killed when
- * the test ends. Tests that need one register through `redisTest` (or `redisIgnore`), which skips
- * them with a printed reason when `redis-server` is not installed, unless `REQUIRE_REDIS=1`.
+ * A private `redis-server` for tests: its own free port on 127.0.0.1, no persistence unless asked
+ * for (`persist`), killed when the test ends. Tests that need one register through `redisTest`
+ * (or `redisIgnore`), which skips them with a printed reason when `redis-server` is not
+ * installed, unless `REQUIRE_REDIS=1`.
  */
 
 /** A running private Redis. */
 export interface RedisServer {
   url: string;
   port: number;
-  /** Stops the server gracefully (its data is lost: nothing is persisted). */
+  /** Stops the server gracefully (its data is lost unless it was started with `persist`). */
   stop(): Promise<void>;
   /** Starts it again on the same port after `stop()`. */
   start(): Promise<void>;
@@ -55,19 +56,32 @@ if (redisIgnore) {
 export function redisTest(
   name: string,
   fn: (t: Deno.TestContext) => Promise<void>,
+  options: Omit<Deno.TestDefinition, "name" | "fn" | "ignore"> = {},
 ): void {
-  Deno.test({ name, ignore: redisIgnore, fn });
+  Deno.test({ ...options, name, ignore: redisIgnore, fn });
+}
+
+/** Options of a private Redis. */
+export interface RedisOptions {
+  /**
+   * Keep the data across `stop()`/`start()` with an append-only file fsynced on every write
+   * (`--appendonly yes --appendfsync always`), as production must run. Default: no persistence.
+   */
+  persist?: boolean;
 }
 
 /** Starts a private redis-server on a free port and waits until it answers PING. */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(
+  options: RedisOptions = {},
+): Promise<RedisServer> {
   const dir = await Deno.makeTempDir({ prefix: "salvioris_redis_" });
+  const persist = options.persist ?? false;
   let child: Deno.ChildProcess | null = null;
   let port = 0;
   for (let attempt = 1; child === null; attempt++) {
     port = freePort();
     try {
-      child = await spawn(port, dir);
+      child = await spawn(port, dir, persist);
     } catch (err) {
       // Another process may have taken the port between our probe and the server's bind.
       if (attempt >= 3) {
@@ -95,7 +109,7 @@ export async function startRedis(): Promise<RedisServer> {
       if (current) {
         throw new Error(`Cannot start redis on ${port}: it is running`);
       }
-      current = await spawn(port, dir);
+      current = await spawn(port, dir, persist);
     },
     kill: async () => {
       await halt("SIGKILL");
@@ -111,7 +125,11 @@ function freePort(): number {
   return port;
 }
 
-async function spawn(port: number, dir: string): Promise<Deno.ChildProcess> {
+async function spawn(
+  port: number,
+  dir: string,
+  persist: boolean,
+): Promise<Deno.ChildProcess> {
   const args = [
     "--port",
     String(port),
@@ -119,8 +137,9 @@ async function spawn(port: number, dir: string): Promise<Deno.ChildProcess> {
     "127.0.0.1",
     "--save",
     "",
-    "--appendonly",
-    "no",
+    ...(persist
+      ? ["--appendonly", "yes", "--appendfsync", "always"]
+      : ["--appendonly", "no"]),
   ];
   args.push("--dir", dir, "--loglevel", "warning");
   const child = new Deno.Command("redis-server", {

@@ -5,15 +5,19 @@ export interface ServerProcess {
   wsUrl: string;
   port: number;
   env: Record<string, string>;
-  /** SIGTERM and wait (graceful shutdown). */
+  /** SIGTERM and wait (graceful shutdown); SIGKILL if it has not exited within 15 s. */
   stop(): Promise<void>;
   /** SIGKILL and wait. */
   kill(): Promise<void>;
+  /** Sends a signal without waiting (e.g. SIGSTOP / SIGCONT to freeze and thaw it). */
+  signal(signal: Deno.Signal): void;
   /** Everything the process printed so far. */
   output(): string;
 }
 
 const mainPath = new URL("../../main.ts", import.meta.url).pathname;
+/** How long a graceful stop may take before the process is killed. */
+const stopTimeoutMs = 15_000;
 
 /** A fresh temporary KV file path for one test. */
 export async function tempKvPath(): Promise<string> {
@@ -63,23 +67,43 @@ export async function startServerProcess(
       )
     ),
   ]).finally(() => clearTimeout(timer));
-  let done = false;
+  let gone = false;
+  void exited.then(() => gone = true);
   const finish = async (signal: Deno.Signal) => {
-    if (done) return;
-    done = true;
-    try {
-      child.kill(signal);
-    } catch { /* already gone */ }
+    // A kill after a stop still kills: a shutdown that hangs must not outlive the test.
+    if (!gone) {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+    }
     await exited;
     await pumps;
+  };
+  const stop = async () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise<void>((resolve) =>
+      timer = setTimeout(resolve, stopTimeoutMs)
+    );
+    await Promise.race([finish("SIGTERM"), hung]).finally(() =>
+      clearTimeout(timer)
+    );
+    if (!gone) {
+      console.warn(
+        `server on ${port}: no exit ${stopTimeoutMs} ms after SIGTERM`,
+      );
+      await finish("SIGKILL");
+    }
   };
   return {
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/gateway`,
     port,
     env: fullEnv,
-    stop: () => finish("SIGTERM"),
+    stop,
     kill: () => finish("SIGKILL"),
+    signal: (signal) => {
+      if (!gone) child.kill(signal);
+    },
     output: () => log,
   };
 }
