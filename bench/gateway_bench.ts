@@ -54,7 +54,11 @@ for (const sockets of [100, 1000]) {
       now: Date.now,
       rates,
     });
-    c.caller = { user: { id: `u${i}`, username: "x" }, session: {} as never };
+    c.caller = {
+      user: { id: `u${i}`, username: "x" },
+      session: {} as never,
+      tokenHash: "",
+    };
     hub.add(c);
     const stream = new GroupStream({
       sendText: (t) => c.sendText(t),

@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import { createFanout } from "../gateway/fanout.ts";
 import type { Gateway, GatewaySettings } from "../gateway/context.ts";
 import { Hub } from "../gateway/hub.ts";
+import { revalidateSockets } from "../gateway/revalidate.ts";
 import { closeAll, startSweeper } from "../gateway/lifecycle.ts";
 import { createApp } from "../routes/app.ts";
 import { topics } from "./bus/topics.ts";
@@ -38,6 +39,7 @@ export async function startServer(
   const hub = new Hub(deps.bus);
   const gateway: Gateway = { deps, hub, settings };
   deps.bus.setListener(createFanout(hub));
+  deps.bus.setResumeListener(() => void revalidateSockets(gateway));
   await deps.bus.subscribe(topics.control);
   deps.presence.setExpiryListener((userIds) => {
     for (const userId of userIds) {

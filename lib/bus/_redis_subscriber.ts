@@ -13,6 +13,8 @@ import { MessageRecovery, type RecoverySource } from "./_redis_recovery.ts";
 /** The wanted topics of one instance and the delivery of their events. */
 export class RedisSubscriber {
   listener: BusListener = () => {};
+  /** Called once delivery is back after the connection dropped. */
+  onResume: () => void = () => {};
   /** Topics this instance wants: events of any other topic are dropped on arrival. */
   #wanted = new Set<string>();
   /** Topics whose UNSUBSCRIBE failed during an outage, sent again once the subscriber is back. */
@@ -40,6 +42,11 @@ export class RedisSubscriber {
         this.#dropped = false;
         // A PING answered on this connection comes after the replies to those resubscriptions.
         this.#recovery.recover(() => this.redis.ping());
+        try {
+          this.onResume();
+        } catch (err) {
+          console.error("bus: resume listener threw", err);
+        }
       }));
   }
 

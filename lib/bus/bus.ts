@@ -72,6 +72,12 @@ export interface Bus {
   unsubscribe(topic: string): Promise<void>;
   /** Sets the single listener of this instance. */
   setListener(listener: BusListener): void;
+  /**
+   * Sets what to call when delivery resumes after the bus connection was lost. Messages missed
+   * meanwhile are recovered by the adapter; other events (membership, logout, typing, presence)
+   * may be lost, so the listener re-checks what depends on them.
+   */
+  setResumeListener(listener: () => void): void;
   /** Buffered messages of a group with `seq > afterSeq`, ascending. */
   recent(groupId: string, afterSeq: number): Promise<Message[]>;
   /** The last seq the bus assigned in a group, or null when it has no counter for it. */

@@ -107,6 +107,10 @@ export class MemoryBus implements Bus {
     this.#listener = listener;
   }
 
+  setResumeListener(_listener: () => void): void {
+    // An in-process bus never loses its connection.
+  }
+
   recent(groupId: string, afterSeq: number): Promise<Message[]> {
     const buffer = this.#buffers.get(groupId) ?? [];
     return Promise.resolve(buffer.filter((m) => m.seq > afterSeq));

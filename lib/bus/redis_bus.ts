@@ -173,6 +173,10 @@ export class RedisBus implements Bus {
     this.#subscriber.listener = listener;
   }
 
+  setResumeListener(listener: () => void): void {
+    this.#subscriber.onResume = listener;
+  }
+
   async recent(groupId: string, afterSeq: number): Promise<Message[]> {
     const after = Number.isFinite(afterSeq) ? Math.floor(afterSeq) : 0;
     let raw: string[];

@@ -26,6 +26,8 @@ export interface Login {
 export interface Caller {
   user: User;
   session: StoredSession;
+  /** Hash of the token that proved it, to re-check the session later. */
+  tokenHash: string;
 }
 
 /** Creates an account and logs it in; `conflict` when the name is taken. */
@@ -63,11 +65,16 @@ export async function authenticate(
   token: string,
 ): Promise<Caller | null> {
   if (!token || token.length > 512) return null;
-  const session = await deps.store.sessionByTokenHash(await sha256Hex(token));
+  const tokenHash = await sha256Hex(token);
+  const session = await deps.store.sessionByTokenHash(tokenHash);
   if (!session) return null;
   const stored = await deps.store.userById(session.user_id);
   if (!stored) return null;
-  return { user: { id: stored.id, username: stored.username }, session };
+  return {
+    user: { id: stored.id, username: stored.username },
+    session,
+    tokenHash,
+  };
 }
 
 /** Ends a session and tells every instance to close its sockets (4001). */

@@ -260,3 +260,26 @@ redisTest(
     }
   },
 );
+
+redisTest(
+  "redis bus: the resume listener is called once delivery is back after the subscriber dropped",
+  async () => {
+    await withBus(async (bus, server) => {
+      let resumed = 0;
+      bus.setResumeListener(() => resumed++);
+      await bus.subscribe(topics.group(uid("group")));
+      const raw = new Redis(server.url);
+      raw.on("error", () => {});
+      try {
+        assert.equal(resumed, 0, "not called while nothing dropped");
+        assert.equal(await raw.client("KILL", "TYPE", "pubsub"), 1);
+        await eventually(
+          () => Promise.resolve(resumed === 1),
+          "the resume call",
+        );
+      } finally {
+        await raw.quit();
+      }
+    });
+  },
+);
