@@ -52,6 +52,7 @@ const server = await startServer({
   port: config.port,
   host: config.host,
   shutdownGraceMs: config.shutdownGraceMs,
+  http: config.http,
   pages: (deps) =>
     pageRoutes({
       userFromRequest: async (req) => (await callerOf(deps, req))?.user ?? null,

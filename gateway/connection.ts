@@ -7,7 +7,7 @@ import { type ChatError, CloseCode } from "../lib/protocol/errors.ts";
 import type { ServerFrame } from "../lib/protocol/server_frames.ts";
 import type { RateSettings } from "./context.ts";
 import type { GroupStream } from "./group_stream.ts";
-import { TokenBucket, WindowCounter } from "./rate_limit.ts";
+import { TokenBucket, WindowCounter } from "../lib/core/rate_limit.ts";
 import { TypingTracker } from "./typing.ts";
 import { limits } from "../lib/protocol/limits.ts";
 

@@ -1,6 +1,7 @@
 /** Configuration from the environment (PROTOCOL.md §3); every value has a laptop default. */
 import { z } from "zod";
 import type { GatewaySettings } from "../gateway/context.ts";
+import type { HttpRateSettings } from "../routes/rate_limit.ts";
 
 const int = (fallback: number) =>
   z.coerce.number().int().positive().default(fallback);
@@ -20,6 +21,8 @@ const schema = z.object({
   RATE_MESSAGES_PER_SEC: int(20),
   INSTANCE_ID: z.string().min(1).max(64).optional(),
   SHUTDOWN_GRACE_MS: int(500),
+  AUTH_RATE_BURST: int(20),
+  AUTH_RATE_PER_MIN: int(30),
   HANDOFF_CLAIM_IDLE_MS: int(30_000),
   PRESENCE_HEARTBEAT_MS: int(5_000),
   PRESENCE_TTL_MS: int(15_000),
@@ -33,6 +36,8 @@ export interface Config extends GatewaySettings {
   kvPath: string;
   instanceId?: string;
   shutdownGraceMs: number;
+  /** Register/login attempts per client address. */
+  http: HttpRateSettings;
   /** Redis only: a hand-off entry unacknowledged this long goes to another instance. */
   handoffClaimIdleMs: number;
   /** Redis only: presence heartbeat period, and how long a silent instance counts as alive. */
@@ -71,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     instanceId: e.INSTANCE_ID,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    http: { authBurst: e.AUTH_RATE_BURST, authPerMinute: e.AUTH_RATE_PER_MIN },
     handoffClaimIdleMs: e.HANDOFF_CLAIM_IDLE_MS,
     presenceHeartbeatMs: e.PRESENCE_HEARTBEAT_MS,
     presenceTtlMs: e.PRESENCE_TTL_MS,

@@ -10,6 +10,7 @@ import { Hub } from "../gateway/hub.ts";
 import { revalidateSockets } from "../gateway/revalidate.ts";
 import { closeAll, startSweeper } from "../gateway/lifecycle.ts";
 import { createApp } from "../routes/app.ts";
+import type { HttpRateSettings } from "../routes/rate_limit.ts";
 import { topics } from "./bus/topics.ts";
 import { announce } from "./core/presence_announcer.ts";
 import type { CoreDeps } from "./core/deps.ts";
@@ -21,6 +22,7 @@ export interface ServerOptions {
   port: number;
   host: string;
   pages?: (deps: CoreDeps) => Hono;
+  http?: HttpRateSettings;
   shutdownGraceMs?: number;
 }
 
@@ -58,7 +60,11 @@ export async function startServer(
   });
   projector.start();
   const stopSweeper = startSweeper(gateway);
-  const app = createApp({ gateway, pages: options.pages?.(deps) });
+  const app = createApp({
+    gateway,
+    pages: options.pages?.(deps),
+    http: options.http,
+  });
   const server = Deno.serve({
     port: options.port,
     hostname: options.host,

@@ -1,5 +1,8 @@
 /** `/api/groups/*`: groups, membership, history and the HTTP send path. */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import type { RateSettings } from "../gateway/context.ts";
+import { KeyedLimiter } from "../lib/core/rate_limit.ts";
+import { limitBy } from "./rate_limit.ts";
 import type { CoreDeps } from "../lib/core/deps.ts";
 import {
   createGroup,
@@ -17,9 +20,21 @@ import * as bodies from "../lib/protocol/http_bodies.ts";
 import { type AuthEnv, requireAuth } from "./session.ts";
 import { jsonBody, query } from "./validate.ts";
 
-export function groupRoutes(deps: CoreDeps): Hono<AuthEnv> {
+export function groupRoutes(
+  deps: CoreDeps,
+  rates: RateSettings,
+): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.use(requireAuth(deps));
+  // The same budgets a socket has, per user, so HTTP is no way around them.
+  const byUser = (c: Context<AuthEnv>) => c.get("caller").user.id;
+  app.use(
+    limitBy(new KeyedLimiter(rates.framesBurst, rates.framesPerSec), byUser),
+  );
+  const messageLimit = limitBy(
+    new KeyedLimiter(rates.messagesBurst, rates.messagesPerSec),
+    byUser,
+  );
   const userId = (c: { get(key: "caller"): { user: { id: string } } }) =>
     c.get("caller").user.id;
 
@@ -68,7 +83,7 @@ export function groupRoutes(deps: CoreDeps): Hono<AuthEnv> {
       }),
     );
   });
-  app.post("/:id/messages", async (c) => {
+  app.post("/:id/messages", messageLimit, async (c) => {
     const body = await jsonBody(c, bodies.sendMessage);
     await requireGroup(deps, c.req.param("id"));
     const { message } = await sendMessage(deps, c.get("caller").user, {

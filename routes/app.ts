@@ -8,14 +8,22 @@ import { authRoutes } from "./api_auth.ts";
 import { gatewayRoutes } from "./gateway.ts";
 import { groupRoutes } from "./api_groups.ts";
 import { healthRoutes } from "./health.ts";
+import { clientAddress, type HttpRateSettings, limitBy } from "./rate_limit.ts";
+import { KeyedLimiter } from "../lib/core/rate_limit.ts";
 
 export interface AppOptions {
   gateway: Gateway;
+  http?: HttpRateSettings;
   /** The browser UI's routes, mounted last. */
   pages?: Hono;
 }
 
-export function createApp({ gateway, pages }: AppOptions): Hono {
+/** Budgets that suit a laptop; `main.ts` passes the configured ones. */
+const defaultHttp: HttpRateSettings = { authBurst: 20, authPerMinute: 30 };
+
+export function createApp(
+  { gateway, pages, http = defaultHttp }: AppOptions,
+): Hono {
   const app = new Hono();
   const deps = gateway.deps;
   app.use(
@@ -29,8 +37,11 @@ export function createApp({ gateway, pages }: AppOptions): Hono {
   );
   app.route("/", healthRoutes(deps));
   app.route("/", gatewayRoutes(gateway));
+  const authLimiter = new KeyedLimiter(http.authBurst, http.authPerMinute / 60);
+  app.use("/api/auth/register", limitBy(authLimiter, clientAddress));
+  app.use("/api/auth/login", limitBy(authLimiter, clientAddress));
   app.route("/", authRoutes(deps));
-  app.route("/api/groups", groupRoutes(deps));
+  app.route("/api/groups", groupRoutes(deps, gateway.settings.rates));
   app.all("/api/*", () => {
     throw new ChatError("not_found", "No such endpoint");
   });

@@ -355,3 +355,60 @@ Deno.test("HTTP API on one instance", integration, async (t) => {
     });
   });
 });
+
+Deno.test("HTTP rate limits", integration, async (t) => {
+  await withServer({
+    AUTH_RATE_BURST: "3",
+    AUTH_RATE_PER_MIN: "1",
+    RATE_MESSAGES_BURST: "2",
+    RATE_MESSAGES_PER_SEC: "1",
+  }, async (server) => {
+    const anon = new ApiClient(server.url);
+    const alice = await newUser(server.url, "alice");
+    const group = await newGroup(alice.api);
+
+    await t.step(
+      "login attempts past the per-address budget get 429 rate_limited with Retry-After",
+      async () => {
+        const attempt = () =>
+          anon.post("/api/auth/login", {
+            username: "alice",
+            password: "wrong pass",
+          });
+        assert.equal((await attempt()).status, 401);
+        assert.equal((await attempt()).status, 401);
+        const limited = await attempt();
+        assert.equal(limited.status, 429);
+        assert.equal(limited.body.error.code, "rate_limited");
+        assert.ok(limited.body.error.retry_after_ms > 0);
+        assert.ok(Number(limited.headers.get("retry-after")) > 0);
+        const right = await anon.post("/api/auth/login", {
+          username: "alice",
+          password: "correct horse",
+        });
+        assert.equal(
+          right.status,
+          429,
+          "the budget is per address, not per outcome",
+        );
+      },
+    );
+
+    await t.step(
+      "HTTP sends share the per-user message budget and are not applied when limited",
+      async () => {
+        const send = (text: string) =>
+          alice.api.post(`/api/groups/${group.id}/messages`, { text });
+        assert.equal((await send("one")).status, 201);
+        assert.equal((await send("two")).status, 201);
+        const limited = await send("three");
+        assert.equal(limited.status, 429);
+        const history = await alice.api.get(`/api/groups/${group.id}/messages`);
+        assert.deepEqual(
+          history.body.messages.map((m: { text: string }) => m.text),
+          ["one", "two"],
+        );
+      },
+    );
+  });
+});

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { TokenBucket, WindowCounter } from "../../gateway/rate_limit.ts";
+import {
+  KeyedLimiter,
+  TokenBucket,
+  WindowCounter,
+} from "../../lib/core/rate_limit.ts";
 import { TypingTracker } from "../../gateway/typing.ts";
 
 Deno.test("TokenBucket allows a burst, then answers how long to wait, then refills", () => {
@@ -33,4 +37,19 @@ Deno.test("TypingTracker publishes a start once per interval and expires states 
   typing.start("a", 0);
   typing.start("b", 0);
   assert.deepEqual(typing.clear().sort(), ["a", "b"]);
+});
+
+Deno.test("KeyedLimiter keeps one budget per key and forgets the least recently used past maxKeys", () => {
+  let now = 0;
+  const limiter = new KeyedLimiter(1, 1, 2, () => now);
+  assert.equal(limiter.take("a"), 0);
+  assert.equal(limiter.take("a"), 1000, "a's budget is spent");
+  assert.equal(limiter.take("b"), 0, "b has its own");
+  assert.equal(limiter.take("a"), 1000);
+  assert.equal(limiter.take("c"), 0, "c pushes out b, the least recently used");
+  assert.equal(limiter.size, 2);
+  assert.equal(limiter.take("b"), 0, "b starts afresh");
+  assert.equal(limiter.take("c"), 1000, "c is still remembered");
+  now = 1000;
+  assert.equal(limiter.take("c"), 0, "and refills with time");
 });

@@ -47,3 +47,37 @@ export class WindowCounter {
     return this.#hits.length > this.limit;
   }
 }
+
+/**
+ * Token buckets by key (a user, an address), bounded: past `maxKeys` the least recently used
+ * bucket is forgotten, so a flood of distinct keys cannot grow memory without limit.
+ */
+export class KeyedLimiter {
+  #buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    readonly capacity: number,
+    readonly perSecond: number,
+    readonly maxKeys = 100_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes one token for `key`: 0 when allowed, else the ms until one is available. */
+  take(key: string): number {
+    let bucket = this.#buckets.get(key);
+    if (bucket) {
+      this.#buckets.delete(key); // re-insert: the map's order is recency of use
+    } else {
+      bucket = new TokenBucket(this.capacity, this.perSecond, this.now);
+      if (this.#buckets.size >= this.maxKeys) {
+        this.#buckets.delete(this.#buckets.keys().next().value!);
+      }
+    }
+    this.#buckets.set(key, bucket);
+    return bucket.take();
+  }
+
+  get size(): number {
+    return this.#buckets.size;
+  }
+}
