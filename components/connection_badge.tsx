@@ -20,7 +20,12 @@ export interface ConnectionBadgeProps {
 export function ConnectionBadge({ status, onRetry }: ConnectionBadgeProps) {
   const retry = onRetry && (status === "reconnecting" || status === "offline");
   return (
-    <div class={`conn conn--${status}`} role="status">
+    <div
+      class={`conn conn--${status}`}
+      role="status"
+      data-testid="connection"
+      data-status={status}
+    >
       <span class="dot" aria-hidden="true" />
       <span class="conn-label">{labels[status]}</span>
       {retry

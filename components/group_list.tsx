@@ -28,6 +28,8 @@ export function GroupList(
                 n ? " group--unread" : ""
               }`}
               aria-current={active ? "page" : undefined}
+              data-testid="group"
+              data-group-id={g.id}
               onClick={(e) => {
                 if (
                   e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0
@@ -40,7 +42,11 @@ export function GroupList(
               <span class="group-name">{g.name}</span>
               {n
                 ? (
-                  <span class="badge" aria-label={`${n} unread`}>
+                  <span
+                    class="badge"
+                    aria-label={`${n} unread`}
+                    data-testid="unread"
+                  >
                     {n > 99 ? "99+" : n}
                   </span>
                 )

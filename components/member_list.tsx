@@ -25,7 +25,12 @@ export function MemberList({ members, presence, meId }: MemberListProps) {
       <h2 class="members-title">Members — {online} online</h2>
       <ul class="members-list">
         {rows.map((m) => (
-          <li key={m.id} class={m.online ? "member member--online" : "member"}>
+          <li
+            key={m.id}
+            class={m.online ? "member member--online" : "member"}
+            data-testid="member"
+            data-online={m.online ? "true" : "false"}
+          >
             <span class="dot" aria-hidden="true" />
             <span class="member-name">{m.username}</span>
             {m.id === meId ? <span class="member-you">(you)</span> : null}

@@ -29,7 +29,12 @@ export function MessageItem(
     Boolean,
   ).join(" ");
   return (
-    <li class={cls} data-seq={message.seq}>
+    <li
+      class={cls}
+      data-testid="message"
+      data-seq={message.seq}
+      data-nonce={message.nonce ?? undefined}
+    >
       {continuation ? null : (
         <div class="msg-head">
           <span class="msg-author">{message.author.username}</span>

@@ -18,7 +18,9 @@ export function PendingItem(
   return (
     <li
       class={`msg msg--mine ${failed ? "msg--failed" : "msg--pending"}`}
+      data-testid="message-pending"
       data-nonce={entry.nonce}
+      data-status={entry.status}
     >
       <div class="msg-head">
         <span class="msg-author">{author}</span>

@@ -5,7 +5,7 @@ import { typingLine } from "../lib/ui/typing_state.ts";
 export function TypingLine({ names }: { names: readonly string[] }) {
   const text = typingLine(names);
   return (
-    <div class="typing" aria-live="polite">
+    <div class="typing" aria-live="polite" data-testid="typing">
       {text ? <span class="typing-dots" aria-hidden="true" /> : null}
       {text}
     </div>

@@ -117,7 +117,13 @@ export class ChatModel {
         return batch(() => {
           for (const g of frame.groups) {
             this.#bumpSeq(g.group_id, g.head_seq);
-            for (const id of g.online_user_ids) this.people.setOnline(id, true);
+            // The list is complete: a known member missing from it went offline, perhaps
+            // while this tab was disconnected and missed the presence frame.
+            const online = new Set(g.online_user_ids);
+            for (const m of this.members.value.get(g.group_id) ?? []) {
+              this.people.setOnline(m.id, online.has(m.id));
+            }
+            for (const id of online) this.people.setOnline(id, true);
           }
         });
       case "unsubscribed":
@@ -294,6 +300,8 @@ export class ChatModel {
       this.me.value = frame.user;
       this.people.learn(frame.user);
       if (!this.#hadReady) return this.setGroups(frame.groups);
+      // A notice from before the drop ("the server is restarting…") is stale once back.
+      this.notice.value = null;
       // After a reconnect the replay brings the missed messages and counts them itself, so
       // local unread counts stay; only groups joined or left meanwhile change.
       for (const g of this.groups.value) {

@@ -255,3 +255,36 @@ Deno.test("an error without a nonce becomes a notice; a refused group is removed
     level: "info",
   });
 });
+
+Deno.test("a reconnect clears the notice left from before the drop", () => {
+  const { model } = signedIn();
+  model.applyFrame({
+    type: "server_notice",
+    text: "The server is restarting",
+    level: "warning",
+  });
+  model.applyFrame(ready(alice, [group("g1"), group("g2")]));
+  assert.equal(model.notice.value, null);
+});
+
+Deno.test("subscribed marks known members missing from online_user_ids offline", () => {
+  const { model } = signedIn();
+  model.setMembers("g1", [
+    { ...alice, online: true },
+    { ...bob, online: true },
+    { ...carol, online: false },
+  ]);
+  // Bob left while this tab was disconnected; Carol came.
+  model.applyFrame({
+    type: "subscribed",
+    groups: [{
+      group_id: "g1",
+      head_seq: 0,
+      online_user_ids: [alice.id, carol.id],
+    }],
+  });
+  const presence = model.people.presence.value;
+  assert.equal(presence.get(bob.id), false);
+  assert.equal(presence.get(carol.id), true);
+  assert.equal(presence.get(alice.id), true);
+});

@@ -94,7 +94,7 @@ Deno.test("the member list shows online members first with live presence", () =>
 Deno.test("the typing line is empty but present when nobody types", () => {
   assert.equal(
     render(<TypingLine names={[]} />),
-    '<div class="typing" aria-live="polite"></div>',
+    '<div class="typing" aria-live="polite" data-testid="typing"></div>',
   );
   assert.match(
     render(<TypingLine names={["Alice", "Bob"]} />),
