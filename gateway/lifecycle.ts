@@ -13,11 +13,15 @@ import { dispatch } from "./dispatch.ts";
 import { becomeReady } from "./frames/identify.ts";
 import { publishTyping } from "./frames/typing.ts";
 
+/** What the upgrade request's cookie or bearer token proved. */
+export type Credentials = "none" | "valid" | "stale" | "unchecked";
+
 /** Wires a freshly upgraded socket to the gateway. */
 export function attachSocket(
   gw: Gateway,
   socket: WebSocket,
   caller: Caller | null,
+  credentials: Credentials = caller ? "valid" : "none",
 ): Connection {
   const connection = new Connection({
     id: newId(gw.deps.now()),
@@ -32,6 +36,17 @@ export function attachSocket(
       heartbeat_interval_ms: gw.settings.heartbeatIntervalMs,
       protocol: 1,
     });
+    if (credentials === "stale") {
+      // Said at once so a cookie-only client goes to log in; a token may still identify.
+      connection.sendError(
+        errors.unauthorized("The session cookie is invalid or expired"),
+      );
+    } else if (credentials === "unchecked") {
+      connection.sendError(
+        errors.unavailable("Cannot check the session now; reconnect"),
+      );
+      connection.close(CloseCode.goingAway, "Session check unavailable");
+    }
     if (caller) {
       becomeReady(gw, connection, caller).catch((err) => {
         console.error("gateway: ready failed:", err);

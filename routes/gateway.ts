@@ -1,9 +1,10 @@
 /** `GET /gateway`: the Origin check and the WebSocket upgrade into the gateway. */
 import { Hono } from "hono";
 import type { Gateway } from "../gateway/context.ts";
-import { attachSocket } from "../gateway/lifecycle.ts";
+import { attachSocket, type Credentials } from "../gateway/lifecycle.ts";
 import { originAllowed } from "../gateway/origin.ts";
-import { callerOf } from "./session.ts";
+import { authenticate } from "../lib/core/accounts.ts";
+import { tokenOf } from "./session.ts";
 
 export function gatewayRoutes(gw: Gateway): Hono {
   const app = new Hono();
@@ -27,9 +28,19 @@ export function gatewayRoutes(gw: Gateway): Hono {
         error: { code: "forbidden", message: "Origin not allowed" },
       }, 403);
     }
-    const caller = await callerOf(gw.deps, req).catch(() => null);
+    const token = tokenOf(req);
+    let caller = null;
+    let credentials: Credentials = "none";
+    if (token) {
+      try {
+        caller = await authenticate(gw.deps, token);
+        credentials = caller ? "valid" : "stale";
+      } catch {
+        credentials = "unchecked"; // the store did not answer: not the client's fault
+      }
+    }
     const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: 0 });
-    attachSocket(gw, socket, caller);
+    attachSocket(gw, socket, caller, credentials);
     return response;
   });
   return app;

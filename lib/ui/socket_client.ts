@@ -197,6 +197,17 @@ export class SocketClient {
         return;
       case "ready":
         return this.#onReady(frame);
+      case "error":
+        // Before ready, a cookie-only client told its session is gone has nothing to identify
+        // with: stop now rather than wait for the identify deadline.
+        if (
+          !this.#ready && !this.#opts.token && frame.code === "unauthorized"
+        ) {
+          // Client close codes must be 1000 or 3000–4999; 4001 says why.
+          return this.#drop(CloseCode.unauthorized, "session ended");
+        }
+        this.#model.applyFrame(frame);
+        return this.#opts.onFrame?.(frame);
       case "pong":
         return;
       case "resync":

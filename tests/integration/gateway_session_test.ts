@@ -72,6 +72,22 @@ Deno.test("gateway opening and identification", integration, async (t) => {
       );
 
       await t.step(
+        "an invalid session cookie gets error unauthorized at once; a token may still identify",
+        async () => {
+          const c = await GatewayClient.connect(server.wsUrl, {
+            headers: { cookie: "salvioris_session=expired-or-forged" },
+            waitReady: false,
+          });
+          const error = await c.nextOf("error");
+          assert.equal(error.code, "unauthorized");
+          assert.equal(c.socket.readyState, WebSocket.OPEN);
+          c.send({ type: "identify", token: alice.token });
+          assert.equal((await c.nextOf("ready")).user.id, alice.user.id);
+          await c.close();
+        },
+      );
+
+      await t.step(
         "a bad token gets error unauthorized and close 4001",
         async () => {
           const c = await GatewayClient.connect(server.wsUrl);

@@ -249,3 +249,28 @@ Deno.test("failed reconnect attempts do not postpone a message's failure", () =>
   }
   assert.equal(model.outbox.get("n-1")?.status, "failed");
 });
+
+Deno.test("an unauthorized error before ready, with only a cookie, goes to login at once", () => {
+  const { sockets, clock, events, model } = setup();
+  sockets[0].receive(hello);
+  sockets[0].receive({
+    type: "error",
+    code: "unauthorized",
+    message: "The session cookie is invalid or expired",
+  });
+  assert.deepEqual(events, ["unauthorized"]);
+  assert.equal(model.connection.value.status, "unauthorized");
+  clock.advance(60_000);
+  assert.equal(sockets.length, 1, "no reconnect");
+});
+
+Deno.test("an unauthorized error before ready is left to identify when a token is set", () => {
+  const { sockets, events } = setup({ token: "tok" });
+  sockets[0].receive(hello);
+  sockets[0].receive({
+    type: "error",
+    code: "unauthorized",
+    message: "stale cookie",
+  });
+  assert.deepEqual(events, []);
+});
