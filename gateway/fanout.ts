@@ -28,7 +28,19 @@ export function createFanout(hub: Hub): BusListener {
           user_id: event.user_id,
           seq: event.seq,
         });
+      case "member_joined":
+        return sendToGroup(hub, event.group_id, {
+          type: "member_joined",
+          group_id: event.group_id,
+          user: event.user,
+          online: event.online,
+        }, event.user.id);
       case "member_left":
+        sendToGroup(hub, event.group_id, {
+          type: "member_left",
+          group_id: event.group_id,
+          user_id: event.user_id,
+        }, event.user_id);
         for (
           const connection of hub.memberLeft(event.user_id, event.group_id)
         ) {

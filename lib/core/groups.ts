@@ -69,8 +69,27 @@ export async function joinGroup(
       group_id: groupId,
     });
   }
-  await deps.store.addMember(groupId, userId);
+  if (await deps.store.addMember(groupId, userId)) {
+    await announceJoin(deps, groupId, userId);
+  }
   return toGroup(group, true);
+}
+
+/** Tells the group's subscribers; the join is stored already, so a bus failure is only logged. */
+async function announceJoin(deps: CoreDeps, groupId: string, userId: string) {
+  try {
+    const [user] = await deps.store.usersByIds([userId]);
+    const online = (await deps.presence.online([userId])).has(userId);
+    if (!user) return;
+    await deps.bus.publish(topics.group(groupId), {
+      kind: "member_joined",
+      group_id: groupId,
+      user: { id: user.id, username: user.username },
+      online,
+    });
+  } catch (err) {
+    console.warn("groups: could not announce a join:", (err as Error)?.message);
+  }
 }
 
 /** Leaves a group; every instance ends the leaver's live subscriptions to it. */

@@ -39,6 +39,13 @@ export const busEvent = z.discriminatedUnion("kind", [
     user_id: id,
     seq: z.number().int().min(0),
   }),
+  /** A user joined a group: its subscribers add them to the member list. */
+  z.object({
+    kind: z.literal("member_joined"),
+    group_id: id,
+    user,
+    online: z.boolean(),
+  }),
   /** A member left (or was removed): every instance ends that user's subscriptions. */
   z.object({ kind: z.literal("member_left"), group_id: id, user_id: id }),
   /** A user's first socket opened or last socket closed, told to the groups it belongs to. */

@@ -18,6 +18,9 @@ export type ServerFrame =
   | { type: "typing_start" | "typing_stop"; group_id: string; user_id: string }
   | { type: "read_receipt"; group_id: string; user_id: string; seq: number }
   | { type: "presence"; user_id: string; status: "online" | "offline" }
+  /** Additions: membership changes, for the group's other subscribers. */
+  | { type: "member_joined"; group_id: string; user: User; online: boolean }
+  | { type: "member_left"; group_id: string; user_id: string }
   | { type: "resync"; group_id: string }
   | (
     & { type: "error"; code: ErrorCode; message: string; ref?: string }

@@ -143,6 +143,13 @@ export class ChatModel {
         return this.#onReadReceipt(frame);
       case "presence":
         return this.people.setOnline(frame.user_id, frame.status === "online");
+      case "member_joined":
+        return this.#onMemberJoined(frame.group_id, {
+          ...frame.user,
+          online: frame.online === true,
+        });
+      case "member_left":
+        return this.#onMemberLeft(frame.group_id, frame.user_id);
       case "resync":
         return this.resetTimeline(frame.group_id);
       case "error":
@@ -258,6 +265,25 @@ export class ChatModel {
         this.people.setOnline(m.id, m.online);
       }
     });
+  }
+
+  /** Adds a new member to a loaded member list (an unloaded one gets it on load). */
+  #onMemberJoined(groupId: string, member: Member): void {
+    const members = this.members.value.get(groupId);
+    batch(() => {
+      this.people.learn(member);
+      this.people.setOnline(member.id, member.online);
+      if (members && !members.some((m) => m.id === member.id)) {
+        setIn(this.members, groupId, [...members, member]);
+      }
+    });
+  }
+
+  /** Removes a member who left from a loaded member list. */
+  #onMemberLeft(groupId: string, userId: string): void {
+    const members = this.members.value.get(groupId);
+    if (!members?.some((m) => m.id === userId)) return;
+    setIn(this.members, groupId, members.filter((m) => m.id !== userId));
   }
 
   /** Records that the reader has read a group up to `seq`. */

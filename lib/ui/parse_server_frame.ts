@@ -36,6 +36,8 @@ const checks: Record<ServerFrame["type"], (f: Obj) => boolean> = {
   message: (f) => str(f.group_id) && message(f.message),
   typing_start: typing,
   typing_stop: typing,
+  member_joined: (f) => str(f.group_id) && user(f.user),
+  member_left: (f) => str(f.group_id) && str(f.user_id),
   read_receipt: (f) => str(f.group_id) && str(f.user_id) && int(f.seq),
   presence: (f) =>
     str(f.user_id) && (f.status === "online" || f.status === "offline"),

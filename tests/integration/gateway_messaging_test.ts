@@ -376,6 +376,32 @@ Deno.test("gateway messaging on one instance", integration, async (t) => {
       },
     );
 
+    await t.step(
+      "joins and leaves are told to the group's other subscribers",
+      async () => {
+        const erin = await newUser(server.url, "erin");
+        await erin.api.post(`/api/groups/${group.id}/join`, {});
+        const joined = await a.next((f) =>
+          f.type === "member_joined" && f.user.id === erin.user.id
+        );
+        assert.deepEqual(joined, {
+          type: "member_joined",
+          group_id: group.id,
+          user: erin.user,
+          online: false,
+        });
+        await erin.api.post(`/api/groups/${group.id}/leave`);
+        const left = await a.next((f) =>
+          f.type === "member_left" && f.user_id === erin.user.id
+        );
+        assert.deepEqual(left, {
+          type: "member_left",
+          group_id: group.id,
+          user_id: erin.user.id,
+        });
+      },
+    );
+
     await t.step("logout closes the session's sockets with 4001", async () => {
       const carol = await newUser(server.url);
       const c = await GatewayClient.connect(server.wsUrl, {

@@ -288,3 +288,38 @@ Deno.test("subscribed marks known members missing from online_user_ids offline",
   assert.equal(presence.get(carol.id), true);
   assert.equal(presence.get(alice.id), true);
 });
+
+Deno.test("member_joined and member_left keep a loaded member list current", () => {
+  const { model } = signedIn();
+  model.setMembers("g1", [{ ...alice, online: true }]);
+  model.applyFrame({
+    type: "member_joined",
+    group_id: "g1",
+    user: bob,
+    online: true,
+  });
+  model.applyFrame({
+    type: "member_joined",
+    group_id: "g1",
+    user: bob,
+    online: true,
+  });
+  assert.deepEqual(model.members.value.get("g1")?.map((m) => m.id), [
+    alice.id,
+    bob.id,
+  ]);
+  assert.equal(model.people.presence.value.get(bob.id), true);
+  model.applyFrame({ type: "member_left", group_id: "g1", user_id: bob.id });
+  assert.deepEqual(model.members.value.get("g1")?.map((m) => m.id), [alice.id]);
+  model.applyFrame({
+    type: "member_joined",
+    group_id: "g2",
+    user: carol,
+    online: false,
+  });
+  assert.equal(
+    model.members.value.get("g2"),
+    undefined,
+    "an unloaded list is loaded later, whole",
+  );
+});
