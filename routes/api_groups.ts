@@ -16,6 +16,7 @@ import {
 } from "../lib/core/groups.ts";
 import { historyPage } from "../lib/core/history.ts";
 import { sendMessage } from "../lib/core/messages.ts";
+import { ChatError } from "../lib/protocol/errors.ts";
 import * as bodies from "../lib/protocol/http_bodies.ts";
 import { type AuthEnv, requireAuth } from "./session.ts";
 import { jsonBody, query } from "./validate.ts";
@@ -49,6 +50,13 @@ export function groupRoutes(
       await jsonBody(c, bodies.createGroup),
     );
     return c.json({ group }, 201);
+  });
+  // Ids are ours: anything else names no group (and never reaches the store as a key).
+  app.use("/:id/*", async (c, next) => {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(c.req.param("id") ?? "")) {
+      throw new ChatError("not_found", "No such group");
+    }
+    await next();
   });
   app.get("/public", async (c) => c.json({ groups: await publicGroups(deps) }));
   app.post("/:id/join", async (c) => {

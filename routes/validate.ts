@@ -19,13 +19,17 @@ export async function jsonBody<S extends z.ZodType>(
     }
   }
   const result = schema.safeParse(raw);
-  if (!result.success) throw errors.badRequest(describeIssues(result.error));
+  if (!result.success) {
+    throw errors.badRequest(describeIssues(result.error, "body"));
+  }
   return result.data;
 }
 
 /** Validates the query string. */
 export function query<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
   const result = schema.safeParse(c.req.query());
-  if (!result.success) throw errors.badRequest(describeIssues(result.error));
+  if (!result.success) {
+    throw errors.badRequest(describeIssues(result.error, "query"));
+  }
   return result.data;
 }

@@ -113,9 +113,9 @@ export function parseClientFrame(text: string): ParsedFrame {
 }
 
 /** Turns zod issues into one short human sentence. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.ZodError, whole = "frame"): string {
   const first = error.issues.slice(0, 3).map((i) => {
-    const path = i.path.length ? i.path.join(".") : "frame";
+    const path = i.path.length ? i.path.join(".") : whole;
     return `${path}: ${i.message}`;
   });
   return `Invalid ${first.join("; ")}`;

@@ -348,6 +348,18 @@ Deno.test("HTTP API on one instance", integration, async (t) => {
       },
     );
 
+    await t.step(
+      "a malformed or oversized group id answers 404, never a server error",
+      async () => {
+        const { api } = await newUser(server.url);
+        for (const id of ["x".repeat(5000), "a%20b", "..%2F..%2Fetc"]) {
+          const res = await api.get(`/api/groups/${id}/messages`);
+          assert.equal(res.status, 404, id.slice(0, 20));
+          assert.equal(res.body.error.code, "not_found");
+        }
+      },
+    );
+
     await t.step("unknown API paths answer a JSON 404", async () => {
       const res = await anon.get("/api/nope");
       assert.equal(res.status, 404);
