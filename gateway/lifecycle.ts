@@ -64,7 +64,7 @@ export function attachSocket(
 }
 
 async function detach(gw: Gateway, connection: Connection): Promise<void> {
-  gw.hub.open.delete(connection);
+  if (!gw.hub.open.delete(connection)) return; // cleaned up already (shutdown)
   connection.close(CloseCode.normal, "closed");
   gw.hub.remove(connection);
   const userId = connection.userId;
@@ -111,12 +111,21 @@ function sweep(gw: Gateway): void {
   }
 }
 
-/** Graceful shutdown: a notice, then close 1001 for every socket. */
-export function closeAll(gw: Gateway, text: string): void {
+/** Graceful shutdown, first step: tell every socket. */
+export function noticeAll(gw: Gateway, text: string): void {
   for (const connection of gw.hub.open) {
     connection.send({ type: "server_notice", text, level: "warning" });
   }
-  for (const connection of gw.hub.open) {
+}
+
+/**
+ * Graceful shutdown, second step: close every socket with 1001 and clean each up now (typing,
+ * presence) rather than when its close handshake ends, which may be after the bus is gone.
+ */
+export async function closeAll(gw: Gateway): Promise<void> {
+  const connections = [...gw.hub.open];
+  for (const connection of connections) {
     connection.close(CloseCode.goingAway, "Server going away");
   }
+  await Promise.all(connections.map((c) => detach(gw, c)));
 }

@@ -8,7 +8,7 @@ import { createFanout } from "../gateway/fanout.ts";
 import type { Gateway, GatewaySettings } from "../gateway/context.ts";
 import { Hub } from "../gateway/hub.ts";
 import { revalidateSockets } from "../gateway/revalidate.ts";
-import { closeAll, startSweeper } from "../gateway/lifecycle.ts";
+import { closeAll, noticeAll, startSweeper } from "../gateway/lifecycle.ts";
 import { createApp } from "../routes/app.ts";
 import type { HttpRateSettings } from "../routes/rate_limit.ts";
 import { topics } from "./bus/topics.ts";
@@ -74,9 +74,10 @@ export async function startServer(
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
     stopping ??= (async () => {
-      closeAll(gateway, "The server is restarting; reconnect in a moment.");
+      noticeAll(gateway, "The server is restarting; reconnect in a moment.");
       await new Promise((r) => setTimeout(r, options.shutdownGraceMs ?? 200));
       stopSweeper();
+      await closeAll(gateway);
       await server.shutdown();
       await projector.stop();
       await deps.presence.close();

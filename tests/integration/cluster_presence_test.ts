@@ -161,3 +161,31 @@ redisTest(
   },
   integration,
 );
+
+redisTest(
+  "the users of an instance stopped gracefully are reported offline at once, not after the presence TTL",
+  async () => {
+    // A TTL far longer than the test: only the shutdown's own cleanup can report them.
+    await withCluster({
+      size: 2,
+      env: { PRESENCE_HEARTBEAT_MS: "20000", PRESENCE_TTL_MS: "60000" },
+    }, async ({ servers: [s1, s2] }) => {
+      const alice = await newUser(s1.url, "alice");
+      const hank = await newUser(s1.url, "hank");
+      const group = await newGroup(alice.api, "graceful");
+      await hank.api.post(`/api/groups/${group.id}/join`, {});
+      const a = await GatewayClient.connect(s1.wsUrl, { token: alice.token });
+      try {
+        a.send({ type: "subscribe", group_ids: [group.id] });
+        await a.nextOf("subscribed");
+        const h = await GatewayClient.connect(s2.wsUrl, { token: hank.token });
+        await a.next(presenceOf(hank.user.id, "online"));
+        await s2.stop();
+        assert.equal((await h.closed).code, 1001);
+        await a.next(presenceOf(hank.user.id, "offline"), 10_000);
+      } finally {
+        await a.close();
+      }
+    });
+  },
+);
