@@ -69,8 +69,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   try {
     Deno.addSignalListener(signal, async () => {
       console.log(`${signal}: shutting down`);
-      await server.shutdown();
-      Deno.exit(0);
+      try {
+        await server.shutdown();
+      } finally {
+        Deno.exit(0);
+      }
     });
   } catch {
     // Platforms without signals (Deno Deploy) stop the isolate themselves.

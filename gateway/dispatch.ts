@@ -71,6 +71,7 @@ export function dispatch(
     data.length > limits.maxFrameBytes ||
     byteLength(data) > limits.maxFrameBytes
   ) {
+    connection.sendError(new ChatError("too_large", "Frame over 64 KiB"));
     connection.close(CloseCode.tooLarge, "Frame over 64 KiB", {
       whenQuiet: true,
     });

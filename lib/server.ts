@@ -77,12 +77,31 @@ export async function startServer(
       noticeAll(gateway, "The server is restarting; reconnect in a moment.");
       await new Promise((r) => setTimeout(r, options.shutdownGraceMs ?? 200));
       stopSweeper();
-      await closeAll(gateway);
-      await server.shutdown();
-      await projector.stop();
-      await deps.presence.close();
-      await deps.bus.close();
-      await deps.store.close();
+      // Each step runs even if one before it failed (e.g. Redis is down): the process must exit.
+      await step("close sockets", () => closeAll(gateway));
+      await step("stop serving", () => server.shutdown());
+      await step("flush history", () => projector.stop(), 10_000);
+      await step("close presence", () => deps.presence.close());
+      await step("close the bus", () => deps.bus.close());
+      await step("close the store", () => deps.store.close());
     })();
   return { port: server.addr.port, gateway, projector, shutdown };
+}
+
+/** One shutdown step: failures and overruns are logged, never thrown. */
+async function step(what: string, fn: () => Promise<void>, timeoutMs = 5_000) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      console.warn(`shutdown: ${what} took over ${timeoutMs} ms; going on`);
+      resolve();
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([fn(), timeout]);
+  } catch (err) {
+    console.warn(`shutdown: ${what} failed:`, (err as Error)?.message ?? err);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -19,7 +19,7 @@ export interface AppOptions {
 }
 
 /** Budgets that suit a laptop; `main.ts` passes the configured ones. */
-const defaultHttp: HttpRateSettings = { authBurst: 20, authPerMinute: 30 };
+const defaultHttp: HttpRateSettings = { authBurst: 1000, authPerMinute: 600 };
 
 export function createApp(
   { gateway, pages, http = defaultHttp }: AppOptions,

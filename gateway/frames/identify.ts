@@ -34,9 +34,11 @@ export async function becomeReady(
   connection: Connection,
   caller: Caller,
 ) {
-  connection.caller = caller;
+  // The caller is set only once `ready` can be sent: a failure here (store or bus down) leaves
+  // the socket unidentified, so the client may retry `identify`.
   const groups = await groupsOfUser(gw.deps, caller.user.id);
   if (connection.closed) return;
+  connection.caller = caller;
   gw.hub.add(connection);
   connection.send({
     type: "ready",

@@ -31,7 +31,8 @@ export async function handleSubscribe(
     }
   }));
   const subscribed = results.filter((r): r is SubscribedGroup => r !== null);
-  if (subscribed.length > 0 && !connection.closed) {
+  // Always answered, even when every group failed (the errors came first).
+  if (!connection.closed) {
     const ref = frame.ref === undefined ? {} : { ref: frame.ref };
     connection.send({ type: "subscribed", groups: subscribed, ...ref });
   }

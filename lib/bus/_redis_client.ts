@@ -123,6 +123,13 @@ async function closeClient(
 /** Wraps a Redis failure as the protocol's `unavailable`, keeping the cause. */
 export function unavailable(what: string, cause: unknown): ChatError {
   if (cause instanceof ChatError) return cause;
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new ChatError("unavailable", `${what}: ${reason}`, {}, { cause });
+  // The client gets a plain sentence; the driver's wording stays in `cause` for the logs.
+  return new ChatError(
+    "unavailable",
+    `${what}: the message bus is unreachable`,
+    {},
+    {
+      cause,
+    },
+  );
 }

@@ -99,8 +99,8 @@ export async function leaveGroup(
   groupId: string,
 ) {
   await requireGroup(deps, groupId);
-  await requireMember(deps, groupId, userId);
-  await deps.store.removeMember(groupId, userId);
+  // Like joining twice, leaving twice is a no-op.
+  if (!await deps.store.removeMember(groupId, userId)) return;
   await deps.bus.publish(topics.group(groupId), {
     kind: "member_left",
     group_id: groupId,

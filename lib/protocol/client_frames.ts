@@ -9,7 +9,8 @@ const groupIds = z.array(id).min(1).max(limits.maxGroupIdsPerFrame);
 const identify = z.object({
   type: z.literal("identify"),
   ref,
-  token: z.string().min(1).max(512),
+  // Any string: a bad token is `unauthorized` (and 4001), not a malformed frame.
+  token: z.string(),
 });
 const subscribe = z.object({
   type: z.literal("subscribe"),

@@ -33,6 +33,8 @@ redisTest(
           await u.api.post(`/api/groups/${group.id}/join`, {});
         }
         const echoed = new Map<string, Frame>();
+        /** A socket that tries to identify during the outage, and again after it. */
+        let late: GatewayClient | null = null;
         const sockets = await Promise.all(servers.map(async (s, i) => {
           const socket = await GatewayClient.connect(s.wsUrl, {
             token: users[i].token,
@@ -122,6 +124,17 @@ redisTest(
                 assert.equal(s.socket.readyState, WebSocket.OPEN);
                 assert.equal(s.drain("message").length, 0);
               }
+              // Identify needs the bus (unread counts): refused, not applied, socket kept.
+              late = await GatewayClient.connect(servers[1].wsUrl);
+              late.send({
+                type: "identify",
+                token: users[1].token,
+                ref: "late",
+              });
+              const refused = await late.nextOf("error");
+              assert.equal(refused.code, "unavailable");
+              assert.equal(refused.ref, "late");
+              assert.equal(late.socket.readyState, WebSocket.OPEN);
               // The outage itself lasts 3 s: this wait is the scenario, not a synchronisation.
               const left = 3000 - (Date.now() - downAt);
               if (left > 0) await new Promise((r) => setTimeout(r, left));
@@ -153,6 +166,13 @@ redisTest(
                 assert.equal(frame.message.seq, 13);
               }
               for (const server of servers) await ready(server);
+              // The identify refused during the outage may simply be sent again.
+              late!.send({ type: "identify", token: users[1].token });
+              assert.equal(
+                (await late!.nextOf("ready")).user.id,
+                users[1].user.id,
+              );
+              await late!.close();
               // The refused sends are retried with their nonces, then new ones follow.
               await roundOfMessages((i) => `down-${i}`);
               await roundOfMessages((i) => `after-${i}`);

@@ -372,6 +372,11 @@ Deno.test("gateway messaging on one instance", integration, async (t) => {
         assert.equal(c.drain("message").length, 0);
         c.send({ type: "subscribe", group_ids: [group.id] });
         assert.equal((await c.nextOf("error")).code, "forbidden");
+        assert.deepEqual(
+          (await c.nextOf("subscribed")).groups,
+          [],
+          "still answered",
+        );
         await c.close();
       },
     );

@@ -96,6 +96,12 @@ Deno.test("gateway opening and identification", integration, async (t) => {
           assert.equal(error.code, "unauthorized");
           assert.equal(error.ref, "i");
           assert.equal((await c.closed).code, 4001);
+          for (const token of ["", "x".repeat(2000)]) {
+            const other = await GatewayClient.connect(server.wsUrl);
+            other.send({ type: "identify", token });
+            assert.equal((await other.nextOf("error")).code, "unauthorized");
+            assert.equal((await other.closed).code, 4001);
+          }
         },
       );
 
@@ -177,6 +183,7 @@ Deno.test("gateway opening and identification", integration, async (t) => {
             token: alice.token,
           });
           c.send({ type: "ping", ref: "x".repeat(70_000) });
+          assert.equal((await c.nextOf("error")).code, "too_large");
           assert.equal((await c.closed).code, 1009);
         },
       );
