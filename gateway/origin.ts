@@ -15,5 +15,7 @@ export function originAllowed(
   } catch {
     return false;
   }
+  // Host only, not scheme: behind a TLS-terminating proxy the request arrives as http while the
+  // page's Origin is https.
   return originHost === (host ?? new URL(requestUrl).host);
 }

@@ -64,9 +64,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     mongodbUri: e.MONGODB_URI,
     kvPath: e.KV_PATH,
-    allowedOrigins: e.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(
-      Boolean,
-    ),
+    // Browsers send an Origin without a trailing slash; accept entries written with one.
+    allowedOrigins: e.ALLOWED_ORIGINS.split(",")
+      .map((o) => o.trim().replace(/\/+$/, ""))
+      .filter(Boolean),
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
     rates: {
       framesBurst: e.RATE_FRAMES_BURST,
