@@ -85,7 +85,8 @@ export class PersistenceProjector {
     let backoff = 100;
     for (;;) {
       try {
-        return await this.#options.store.insertMessages(messages);
+        await this.#options.store.insertMessages(messages);
+        return await this.#advanceAuthorsReads(messages);
       } catch (err) {
         console.warn(
           `persistence: store write failed, retrying in ${backoff} ms:`,
@@ -95,5 +96,31 @@ export class PersistenceProjector {
         backoff = Math.min(maxBackoffMs, backoff * 2);
       }
     }
+  }
+
+  /**
+   * Writing a message means having read the group up to it: each author's read position moves
+   * to their newest message of the batch, so their own messages never count as unread. One write
+   * per (group, author) per batch, off the delivery path; repeats are harmless (monotonic).
+   */
+  async #advanceAuthorsReads(
+    messages: Parameters<Store["insertMessages"]>[0],
+  ): Promise<void> {
+    const newest = new Map<
+      string,
+      { group: string; user: string; seq: number }
+    >();
+    for (const m of messages) {
+      const key = `${m.group_id}\u0000${m.author.id}`;
+      const seen = newest.get(key);
+      if (!seen || seen.seq < m.seq) {
+        newest.set(key, { group: m.group_id, user: m.author.id, seq: m.seq });
+      }
+    }
+    await Promise.all(
+      [...newest.values()].map((r) =>
+        this.#options.store.setReadSeq(r.group, r.user, r.seq)
+      ),
+    );
   }
 }

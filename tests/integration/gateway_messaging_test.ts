@@ -215,23 +215,53 @@ Deno.test("gateway messaging on one instance", integration, async (t) => {
     await t.step(
       "read stores the position and tells the group with read_receipt",
       async () => {
-        b.send({ type: "read", group_id: group.id, seq: 3 });
+        // A reader who has posted nothing: authors' own messages are read already.
+        const rita = await newUser(server.url, "rita");
+        await rita.api.post(`/api/groups/${group.id}/join`, {});
+        const r = await GatewayClient.connect(server.wsUrl, {
+          token: rita.token,
+        });
+        r.send({ type: "read", group_id: group.id, seq: 3 });
         const receipt = await a.nextOf("read_receipt");
         assert.deepEqual(receipt, {
           type: "read_receipt",
           group_id: group.id,
-          user_id: bob.user.id,
+          user_id: rita.user.id,
           seq: 3,
         });
         await b.nextOf("read_receipt");
-        const groups = (await bob.api.get("/api/groups")).body.groups;
-        const general = groups.find((g: { id: string }) => g.id === group.id);
-        assert.equal(general.last_read_seq, 3);
-        assert.equal(general.unread_count, 1, "4 messages, 3 read");
-        b.send({ type: "read", group_id: group.id, seq: 2 });
-        await b.roundTrip();
-        const after = (await bob.api.get("/api/groups")).body.groups[0];
+        const groups = (await rita.api.get("/api/groups")).body.groups;
+        assert.equal(groups[0].last_read_seq, 3);
+        assert.equal(groups[0].unread_count, 1, "4 messages, 3 read");
+        r.send({ type: "read", group_id: group.id, seq: 2 });
+        await r.roundTrip();
+        const after = (await rita.api.get("/api/groups")).body.groups[0];
         assert.equal(after.last_read_seq, 3, "read positions never move back");
+        await r.close();
+        // Keep later presence steps clean: rita's online and offline are consumed here.
+        for (const status of ["online", "offline"]) {
+          await a.next((f) =>
+            f.type === "presence" && f.user_id === rita.user.id &&
+            f.status === status
+          );
+        }
+      },
+    );
+
+    await t.step(
+      "a member's own messages never count as unread to them",
+      async () => {
+        // Bob wrote seq 4, the newest: once persisted he has read everything.
+        const deadline = Date.now() + 5_000;
+        let general;
+        do {
+          const groups = (await bob.api.get("/api/groups")).body.groups;
+          general = groups.find((g: { id: string }) => g.id === group.id);
+          if (general.last_read_seq === 4) break;
+          await new Promise((r) => setTimeout(r, 20));
+        } while (Date.now() < deadline);
+        assert.equal(general.last_read_seq, 4);
+        assert.equal(general.unread_count, 0);
       },
     );
 

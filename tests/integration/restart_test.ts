@@ -33,10 +33,17 @@ Deno.test(
           i,
         );
       }
-      socket.send({ type: "read", group_id: group.id, seq: 20 });
+      // Bob, who wrote nothing, has read 20 of the 30.
+      const bob = await newUser(first.url, "bob");
+      await bob.api.post(`/api/groups/${group.id}/join`, {});
+      const reader = await GatewayClient.connect(first.wsUrl, {
+        token: bob.token,
+      });
+      reader.send({ type: "read", group_id: group.id, seq: 20 });
       await socket.nextOf("read_receipt");
       await first.stop(); // graceful: flushes the persistence queue
       await socket.closed;
+      await reader.closed;
 
       second = await startServerProcess({ KV_PATH: kvPath });
       const login = await new ApiClient(second.url).post("/api/auth/login", {
@@ -52,8 +59,13 @@ Deno.test(
       );
       const groups = (await api.get("/api/groups")).body.groups;
       assert.equal(groups.length, 1);
-      assert.equal(groups[0].last_read_seq, 20);
-      assert.equal(groups[0].unread_count, 10);
+      assert.equal(groups[0].last_read_seq, 30, "alice wrote all 30");
+      assert.equal(groups[0].unread_count, 0);
+      const bobs =
+        (await new ApiClient(second.url, bob.token).get("/api/groups"))
+          .body.groups;
+      assert.equal(bobs[0].last_read_seq, 20);
+      assert.equal(bobs[0].unread_count, 10);
       const history =
         (await api.get(`/api/groups/${group.id}/messages?limit=100`)).body
           .messages;

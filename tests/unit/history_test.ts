@@ -84,11 +84,19 @@ Deno.test("after a restart the seq continues from the store's head (need_floor)"
 Deno.test("the projector keeps a batch the store refused and writes it once the store is back", async () => {
   const { bus, store, send, close } = await setup();
   let failures = 2;
-  const flaky = Object.create(store) as KvStore;
-  flaky.insertMessages = (messages) =>
-    failures-- > 0
-      ? Promise.reject(new Error("store down"))
-      : store.insertMessages(messages);
+  // The real store, with insertMessages failing twice (fault injection, not a fake database).
+  const flaky = new Proxy(store, {
+    get(target, property) {
+      if (property === "insertMessages") {
+        return (messages: Parameters<KvStore["insertMessages"]>[0]) =>
+          failures-- > 0
+            ? Promise.reject(new Error("store down"))
+            : target.insertMessages(messages);
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
   await send("survives");
   const projector = new PersistenceProjector({
     bus,
@@ -100,6 +108,26 @@ Deno.test("the projector keeps a batch the store refused and writes it once the 
   assert.deepEqual(
     (await store.messagesInRange("g", 1, 1)).map((m) => m.text),
     ["survives"],
+  );
+  await close();
+});
+
+Deno.test("the projector moves each author's read position to their newest stored message", async () => {
+  const { bus, store, send, close } = await setup();
+  await send("one");
+  await send("two");
+  await new PersistenceProjector({ bus, store, consumer: "t" }).drain();
+  assert.deepEqual(
+    await store.readSeqsOfUser("u1", ["g"]),
+    new Map([["g", 2]]),
+  );
+  await store.setReadSeq("g", "u1", 5);
+  await send("three");
+  await new PersistenceProjector({ bus, store, consumer: "t" }).drain();
+  assert.equal(
+    (await store.readSeqsOfUser("u1", ["g"])).get("g"),
+    5,
+    "never moves back",
   );
   await close();
 });
