@@ -99,6 +99,18 @@ export class Connection {
     }
   }
 
+  /** Stops delivering a group's messages to this socket. */
+  endStream(groupId: string): void {
+    this.streams.get(groupId)?.close();
+    this.streams.delete(groupId);
+  }
+
+  /** The login session behind this socket ended: say so and close with 4001. */
+  endSession(message = "Logged out"): void {
+    this.send({ type: "error", code: "unauthorized", message });
+    this.close(CloseCode.unauthorized, message);
+  }
+
   /** Sends an `error` frame for a ChatError, echoing the frame's ref. */
   sendError(error: ChatError, ref?: string): void {
     this.send({

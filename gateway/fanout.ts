@@ -4,7 +4,6 @@
  * socket; nothing here does I/O beyond socket sends.
  */
 import type { BusListener } from "../lib/bus/bus.ts";
-import { CloseCode } from "../lib/protocol/errors.ts";
 import type { BusEventOf } from "../lib/protocol/bus_events.ts";
 import type { Connection } from "./connection.ts";
 import type { Hub } from "./hub.ts";
@@ -44,8 +43,6 @@ export function createFanout(hub: Hub): BusListener {
         for (
           const connection of hub.memberLeft(event.user_id, event.group_id)
         ) {
-          connection.streams.get(event.group_id)?.close();
-          connection.streams.delete(event.group_id);
           connection.send({
             type: "unsubscribed",
             group_ids: [event.group_id],
@@ -57,12 +54,7 @@ export function createFanout(hub: Hub): BusListener {
       case "session_ended":
         for (const connection of hub.connections.values()) {
           if (connection.caller?.session.id === event.session_id) {
-            connection.send({
-              type: "error",
-              code: "unauthorized",
-              message: "Logged out",
-            });
-            connection.close(CloseCode.unauthorized, "Logged out");
+            connection.endSession();
           }
         }
         return;

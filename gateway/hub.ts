@@ -52,13 +52,14 @@ export class Hub {
     const topic = topics.group(groupId);
     await this.#topicQueues.get(topic);
     if (!this.#joined.has(topic)) {
-      this.unlink(connection, groupId);
+      this.unsubscribe(connection, groupId);
       throw errors.unavailable("Cannot subscribe now: the bus is unreachable");
     }
   }
 
-  /** Unlinks a socket from a group. */
-  unlink(connection: Connection, groupId: string): void {
+  /** Ends a socket's subscription to a group: its stream stops and the link goes. */
+  unsubscribe(connection: Connection, groupId: string): void {
+    connection.endStream(groupId);
     this.#apply({
       type: "unsubscribed",
       connection_id: connection.id,
@@ -73,8 +74,12 @@ export class Hub {
       user_id: userId,
       group_id: groupId,
     });
-    return change.removed.map((r) => this.connections.get(r.connection_id)!)
+    const lost = change.removed.map((r) =>
+      this.connections.get(r.connection_id)!
+    )
       .filter(Boolean);
+    for (const connection of lost) connection.endStream(groupId);
+    return lost;
   }
 
   /** The sockets listening to a group. */

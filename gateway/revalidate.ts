@@ -4,7 +4,6 @@
  * session ended is closed with 4001, a subscription to a group the user left ends with
  * `unsubscribed`. It runs once per outage and touches only this instance's sockets.
  */
-import { CloseCode } from "../lib/protocol/errors.ts";
 import type { Connection } from "./connection.ts";
 import type { Gateway } from "./context.ts";
 
@@ -25,19 +24,11 @@ async function revalidate(gw: Gateway, connection: Connection): Promise<void> {
   if (!caller || connection.closed) return;
   try {
     if (!await gw.deps.store.sessionByTokenHash(caller.tokenHash)) {
-      connection.send({
-        type: "error",
-        code: "unauthorized",
-        message: "Logged out",
-      });
-      connection.close(CloseCode.unauthorized, "Logged out");
-      return;
+      return connection.endSession();
     }
     for (const groupId of [...connection.streams.keys()]) {
       if (await gw.deps.store.isMember(groupId, caller.user.id)) continue;
-      connection.streams.get(groupId)?.close();
-      connection.streams.delete(groupId);
-      gw.hub.unlink(connection, groupId);
+      gw.hub.unsubscribe(connection, groupId);
       connection.send({ type: "unsubscribed", group_ids: [groupId] });
     }
   } catch (err) {

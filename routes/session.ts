@@ -1,6 +1,6 @@
 /** How HTTP requests carry a session: the HttpOnly cookie, or `Authorization: Bearer`. */
 import type { Context, MiddlewareHandler } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { deleteCookie, setCookie } from "hono/cookie";
 import {
   authenticate,
   type Caller,
@@ -68,5 +68,3 @@ export function setSessionCookie(c: Context, token: string): void {
 export function clearSessionCookie(c: Context): void {
   deleteCookie(c, sessionCookie, { path: "/" });
 }
-
-export { getCookie };

@@ -9,11 +9,7 @@ export function handleUnsubscribe(
   frame: FrameOf<"unsubscribe">,
 ): Promise<void> {
   const groupIds = [...new Set(frame.group_ids)];
-  for (const groupId of groupIds) {
-    connection.streams.get(groupId)?.close();
-    connection.streams.delete(groupId);
-    gw.hub.unlink(connection, groupId);
-  }
+  for (const groupId of groupIds) gw.hub.unsubscribe(connection, groupId);
   const ref = frame.ref === undefined ? {} : { ref: frame.ref };
   connection.send({ type: "unsubscribed", group_ids: groupIds, ...ref });
   return Promise.resolve();

@@ -3,7 +3,7 @@
  * validate membership → append to the bus (which orders, records and publishes) → done. Delivery
  * and persistence happen downstream; nothing here writes history or fans out.
  */
-import type { AppendOutcome, MessageDraft } from "../bus/bus.ts";
+import type { MessageDraft } from "../bus/bus.ts";
 import { ChatError, toChatError } from "../protocol/errors.ts";
 import type { Message, User } from "../protocol/types.ts";
 import type { CoreDeps } from "./deps.ts";
@@ -77,5 +77,3 @@ async function append(deps: CoreDeps, draft: MessageDraft, floorSeq?: number) {
     throw error;
   }
 }
-
-export type { AppendOutcome };
