@@ -8,9 +8,7 @@ import { Connection, type SocketLike } from "../gateway/connection.ts";
 import { createFanout } from "../gateway/fanout.ts";
 import { GroupStream } from "../gateway/group_stream.ts";
 import { Hub } from "../gateway/hub.ts";
-import { startServer } from "../lib/server.ts";
-import { MemoryPresence } from "../lib/presence/memory_presence.ts";
-import { KvStore } from "../lib/store/kv_store.ts";
+import { startInProcess } from "../tests/helpers/in_process.ts";
 import { GatewayClient } from "../tests/helpers/gateway_client.ts";
 import { newGroup, newUser } from "../tests/helpers/api_client.ts";
 
@@ -92,24 +90,11 @@ for (const sockets of [100, 1000]) {
   });
 }
 
-const store = await KvStore.open(":memory:");
-const server = await startServer({
-  deps: {
-    store,
-    bus: new MemoryBus(),
-    presence: new MemoryPresence(),
-    instanceId: "b",
-    now: Date.now,
-  },
-  settings: { heartbeatIntervalMs: 30_000, rates, allowedOrigins: [] },
-  port: 0,
-  host: "127.0.0.1",
-});
-const base = `http://127.0.0.1:${server.port}`;
-const user = await newUser(base);
+const { url, wsUrl } = await startInProcess(rates);
+const user = await newUser(url);
 const group = await newGroup(user.api);
 const client = await GatewayClient.connect(
-  `ws://127.0.0.1:${server.port}/gateway`,
+  wsUrl,
   { token: user.token },
 );
 client.send({ type: "subscribe", group_ids: [group.id] });

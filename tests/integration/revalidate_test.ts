@@ -3,54 +3,29 @@
  * the resume pass re-checks every local socket against the store.
  */
 import assert from "node:assert/strict";
-import { MemoryBus } from "../../lib/bus/memory_bus.ts";
 import { sha256Hex } from "../../lib/core/ids.ts";
-import { startServer } from "../../lib/server.ts";
-import { MemoryPresence } from "../../lib/presence/memory_presence.ts";
-import { KvStore } from "../../lib/store/kv_store.ts";
 import { revalidateSockets } from "../../gateway/revalidate.ts";
 import { newGroup, newUser } from "../helpers/api_client.ts";
 import { integration } from "../helpers/fixture.ts";
 import { GatewayClient } from "../helpers/gateway_client.ts";
+import { startInProcess } from "../helpers/in_process.ts";
 
 Deno.test(
   "after a bus outage, sockets of ended sessions close with 4001 and left groups are unsubscribed",
   integration,
   async () => {
-    const store = await KvStore.open(":memory:");
-    const server = await startServer({
-      deps: {
-        store,
-        bus: new MemoryBus(),
-        presence: new MemoryPresence(),
-        instanceId: "t",
-        now: Date.now,
-      },
-      settings: {
-        heartbeatIntervalMs: 30_000,
-        rates: {
-          framesBurst: 100,
-          framesPerSec: 50,
-          messagesBurst: 50,
-          messagesPerSec: 20,
-        },
-        allowedOrigins: [],
-      },
-      port: 0,
-      host: "127.0.0.1",
-    });
+    const { server, store, url, wsUrl } = await startInProcess();
     try {
-      const base = `http://127.0.0.1:${server.port}`;
-      const alice = await newUser(base);
-      const bob = await newUser(base);
+      const alice = await newUser(url);
+      const bob = await newUser(url);
       const kept = await newGroup(alice.api, "kept");
       const left = await newGroup(alice.api, "left");
       const a = await GatewayClient.connect(
-        `ws://127.0.0.1:${server.port}/gateway`,
+        wsUrl,
         { token: alice.token },
       );
       const b = await GatewayClient.connect(
-        `ws://127.0.0.1:${server.port}/gateway`,
+        wsUrl,
         { token: bob.token },
       );
       a.send({ type: "subscribe", group_ids: [kept.id, left.id] });

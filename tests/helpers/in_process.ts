@@ -1,0 +1,44 @@
+/**
+ * One instance inside the test process, on the embedded adapters (memory bus, `:memory:` KV),
+ * for tests and benchmarks that need to reach the gateway or the store directly.
+ */
+import type { RateSettings } from "../../gateway/context.ts";
+import { MemoryBus } from "../../lib/bus/memory_bus.ts";
+import { MemoryPresence } from "../../lib/presence/memory_presence.ts";
+import { type RunningServer, startServer } from "../../lib/server.ts";
+import { KvStore } from "../../lib/store/kv_store.ts";
+
+export interface InProcessServer {
+  server: RunningServer;
+  store: KvStore;
+  url: string;
+  wsUrl: string;
+}
+
+const defaultRates: RateSettings = {
+  framesBurst: 1000,
+  framesPerSec: 200,
+  messagesBurst: 500,
+  messagesPerSec: 100,
+};
+
+/** Starts an instance on a free port; stop it with `server.shutdown()`. */
+export async function startInProcess(
+  rates: RateSettings = defaultRates,
+): Promise<InProcessServer> {
+  const store = await KvStore.open(":memory:");
+  const server = await startServer({
+    deps: {
+      store,
+      bus: new MemoryBus(),
+      presence: new MemoryPresence(),
+      instanceId: "in-process",
+      now: Date.now,
+    },
+    settings: { heartbeatIntervalMs: 30_000, rates, allowedOrigins: [] },
+    port: 0,
+    host: "127.0.0.1",
+  });
+  const url = `http://127.0.0.1:${server.port}`;
+  return { server, store, url, wsUrl: `ws://127.0.0.1:${server.port}/gateway` };
+}
