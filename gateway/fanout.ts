@@ -5,6 +5,7 @@
  */
 import type { BusListener } from "../lib/bus/bus.ts";
 import type { BusEventOf } from "../lib/protocol/bus_events.ts";
+import { messageFrameText } from "../lib/protocol/server_frames.ts";
 import type { Connection } from "./connection.ts";
 import type { Hub } from "./hub.ts";
 
@@ -63,11 +64,7 @@ export function createFanout(hub: Hub): BusListener {
 }
 
 function fanOutMessage(hub: Hub, event: BusEventOf<"message">): void {
-  const text = JSON.stringify({
-    type: "message",
-    group_id: event.group_id,
-    message: event.message,
-  });
+  const text = messageFrameText(event.message);
   for (const connection of hub.listenersOf(event.group_id)) {
     connection.streams.get(event.group_id)?.offer(event.message.seq, text);
   }

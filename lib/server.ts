@@ -12,6 +12,7 @@ import { closeAll, noticeAll, startSweeper } from "../gateway/lifecycle.ts";
 import { createApp } from "../routes/app.ts";
 import type { HttpRateSettings } from "../routes/rate_limit.ts";
 import { topics } from "./bus/topics.ts";
+import { withDeadline } from "./core/deadline.ts";
 import { announce } from "./core/presence_announcer.ts";
 import type { CoreDeps } from "./core/deps.ts";
 import { PersistenceProjector } from "./persistence/projector.ts";
@@ -90,18 +91,11 @@ export async function startServer(
 
 /** One shutdown step: failures and overruns are logged, never thrown. */
 async function step(what: string, fn: () => Promise<void>, timeoutMs = 5_000) {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      console.warn(`shutdown: ${what} took over ${timeoutMs} ms; going on`);
-      resolve();
-    }, timeoutMs);
-  });
   try {
-    await Promise.race([fn(), timeout]);
+    await withDeadline(fn(), timeoutMs, () => {
+      console.warn(`shutdown: ${what} took over ${timeoutMs} ms; going on`);
+    });
   } catch (err) {
     console.warn(`shutdown: ${what} failed:`, (err as Error)?.message ?? err);
-  } finally {
-    clearTimeout(timer);
   }
 }

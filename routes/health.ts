@@ -1,5 +1,6 @@
 /** `/healthz` (the process serves) and `/readyz` (its bus and store answer). */
 import { Hono } from "hono";
+import { withDeadline } from "../lib/core/deadline.ts";
 import type { CoreDeps } from "../lib/core/deps.ts";
 
 const timeoutMs = 2000;
@@ -21,14 +22,6 @@ export function healthRoutes(deps: CoreDeps): Hono {
   return app;
 }
 
-async function probe(check: () => Promise<boolean>): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((resolve) =>
-    timer = setTimeout(() => resolve(false), timeoutMs)
-  );
-  try {
-    return await Promise.race([check().catch(() => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function probe(check: () => Promise<boolean>): Promise<boolean> {
+  return withDeadline(check().catch(() => false), timeoutMs, () => false);
 }

@@ -4,6 +4,7 @@
  */
 import { sendMessage } from "../../lib/core/messages.ts";
 import type { FrameOf } from "../../lib/protocol/client_frames.ts";
+import { messageFrameText } from "../../lib/protocol/server_frames.ts";
 import type { Connection } from "../connection.ts";
 import type { Gateway } from "../context.ts";
 import { stopTyping } from "./typing.ts";
@@ -19,11 +20,7 @@ export async function handleMessage(
     nonce: frame.nonce ?? null,
   });
   if (result.duplicate) {
-    connection.send({
-      type: "message",
-      group_id: frame.group_id,
-      message: result.message,
-    });
+    connection.sendText(messageFrameText(result.message));
   }
   await stopTyping(gw, connection, frame.group_id);
 }

@@ -5,7 +5,10 @@
 import { groupHead, missedMessages } from "../../lib/core/history.ts";
 import { errors, toChatError } from "../../lib/protocol/errors.ts";
 import type { FrameOf } from "../../lib/protocol/client_frames.ts";
-import type { SubscribedGroup } from "../../lib/protocol/server_frames.ts";
+import {
+  messageFrameText,
+  type SubscribedGroup,
+} from "../../lib/protocol/server_frames.ts";
 import type { Message } from "../../lib/protocol/types.ts";
 import type { Connection } from "../connection.ts";
 import type { Gateway } from "../context.ts";
@@ -53,12 +56,7 @@ async function subscribeOne(
   if (connection.closed) return null;
   const stream = new GroupStream({
     sendText: (text) => connection.sendText(text),
-    serialize: (message) =>
-      JSON.stringify({
-        type: "message",
-        group_id: groupId,
-        message: message as Message,
-      }),
+    serialize: (message) => messageFrameText(message as Message),
     resync: () => connection.send({ type: "resync", group_id: groupId }),
     fill: (after, to) => missedMessages(deps, groupId, after, to),
   });

@@ -33,3 +33,12 @@ export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<
   ServerFrame,
   { type: T }
 >;
+
+/** The text of a `message` frame: built here only, sent as is to every socket that gets it. */
+export function messageFrameText(message: Message): string {
+  return JSON.stringify({
+    type: "message",
+    group_id: message.group_id,
+    message,
+  });
+}
