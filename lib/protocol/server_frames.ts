@@ -5,6 +5,8 @@ import type { Group, Message, User } from "./types.ts";
 export interface SubscribedGroup {
   group_id: string;
   head_seq: number;
+  /** §4: the group's latest event rev. */
+  head_rev?: number;
   online_user_ids: string[];
 }
 
@@ -14,7 +16,9 @@ export type ServerFrame =
   | { type: "ready"; session_id: string; user: User; groups: Group[] }
   | { type: "subscribed"; groups: SubscribedGroup[]; ref?: string }
   | { type: "unsubscribed"; group_ids: string[]; ref?: string }
-  | { type: "message"; group_id: string; message: Message }
+  | { type: "message"; group_id: string; rev?: number; message: Message }
+  /** §4: an edit, deletion or reaction change; `message` is the whole new state. */
+  | { type: "message_update"; group_id: string; rev: number; message: Message }
   | { type: "typing_start" | "typing_stop"; group_id: string; user_id: string }
   | { type: "read_receipt"; group_id: string; user_id: string; seq: number }
   | { type: "presence"; user_id: string; status: "online" | "offline" }

@@ -16,6 +16,12 @@ export interface Group {
   invite_code?: string;
   unread_count?: number;
   last_read_seq?: number;
+  /** §4: the caller's unread messages that mention them (every unread one in a DM). */
+  mention_count?: number;
+  /** §6: 0–500 chars. */
+  description?: string;
+  /** §6: `"dm"` for a direct conversation. */
+  kind?: "group" | "dm";
 }
 
 /** A chat message; `seq` is its gap-free position in its group. */
@@ -30,9 +36,20 @@ export interface Message {
   edited_at?: string;
   deleted?: true;
   reactions?: Record<string, string[]>;
+  /** §4: the rev of the latest change included in this state. */
+  rev?: number;
+  /** §4: the seq of the message this one replies to. */
+  reply_to?: number;
+  /** §4: ids of the members this message mentions (absent when none). */
+  mentions?: string[];
 }
 
 /** A member of a group with its cluster-wide presence. */
 export interface Member extends User {
   online: boolean;
+  /** §6. */
+  role?: Role;
 }
+
+/** §6: a member's role in a group. */
+export type Role = "owner" | "admin" | "member";
