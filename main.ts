@@ -36,6 +36,7 @@ const store = await openStore();
 const bus: Bus = config.redisUrl
   ? await RedisBus.connect(config.redisUrl, {
     claimIdleMs: config.handoffClaimIdleMs,
+    handoffMaxBacklog: config.handoffMaxBacklog,
   })
   : new MemoryBus();
 const presence: Presence = config.redisUrl

@@ -12,13 +12,22 @@ export interface BusFactory {
    * the adapter never hands it over (the case is then ignored, and that is a gap to close).
    */
   claimIdleMs: number | null;
-  make(n: number): Promise<{ buses: Bus[]; cleanup: () => Promise<void> }>;
+  make(
+    n: number,
+    options?: BusOptions,
+  ): Promise<{ buses: Bus[]; cleanup: () => Promise<void> }>;
+}
+
+/** Adapter options a case may set; every adapter takes them. */
+export interface BusOptions {
+  /** Bound of the hand-off backlog (small in the case that fills it). */
+  handoffMaxBacklog?: number;
 }
 
 /** Registers one contract case; it receives `n` fresh buses on one backend. */
 export type BusCase = (
   title: string,
-  opts: { instances?: number; needs?: "claim" },
+  opts: { instances?: number; needs?: "claim"; bus?: BusOptions },
   fn: (buses: Bus[], factory: BusFactory) => Promise<void>,
 ) => void;
 

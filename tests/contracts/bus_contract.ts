@@ -44,7 +44,7 @@ export function busContract(
       ignore: ignore || unsupported,
       ...sanitizers,
       fn: async () => {
-        const { buses, cleanup } = await factory.make(instances);
+        const { buses, cleanup } = await factory.make(instances, opts.bus);
         try {
           await fn(buses, factory);
         } finally {
