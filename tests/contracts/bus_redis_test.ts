@@ -50,6 +50,15 @@ busContract("redis", {
         await Promise.all(buses.map((bus) => bus.close()));
         await server.kill();
       },
+      reopen: async (bus) => {
+        await bus.close();
+        const again = await RedisBus.connect(server.url, {
+          claimIdleMs,
+          ...options,
+        });
+        buses.push(again);
+        return again;
+      },
     };
   },
 }, { ignore: redisIgnore });
