@@ -1,6 +1,7 @@
 /** Salvioris: wires adapters from configuration (PROTOCOL.md §3) and serves. */
 import { dirname } from "node:path";
 import { loadConfig } from "./lib/config.ts";
+import { configureLog, log } from "./lib/log.ts";
 import { newId } from "./lib/core/ids.ts";
 import { startServer } from "./lib/server.ts";
 import { pageRoutes } from "./routes/pages.tsx";
@@ -24,6 +25,7 @@ globalThis.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();
 });
 const instanceId = config.instanceId ?? newId();
+configureLog({ ...config.log, instanceId });
 
 /** The KV file at KV_PATH, when the store or the embedded bus needs it (one handle for both). */
 async function openKvFile(): Promise<Deno.Kv | null> {
@@ -63,6 +65,7 @@ const server = await startServer({
   host: config.host,
   shutdownGraceMs: config.shutdownGraceMs,
   http: config.http,
+  metrics: config.metrics,
   pages: (deps) =>
     pageRoutes({
       userFromRequest: async (req) => (await callerOf(deps, req))?.user ?? null,
@@ -74,6 +77,14 @@ console.log(
       config.mongodbUri ? "mongodb" : "deno kv"
     })`,
 );
+
+if (server.metricsPort !== undefined) {
+  log.info(
+    "server.metrics_listening",
+    `Metrics on http://localhost:${server.metricsPort}/metrics`,
+    { port: server.metricsPort },
+  );
+}
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   try {

@@ -10,6 +10,7 @@ import type { GroupStream } from "./group_stream.ts";
 import { TokenBucket, WindowCounter } from "../lib/core/rate_limit.ts";
 import { TypingTracker } from "./typing.ts";
 import { limits } from "../lib/protocol/limits.ts";
+import { framesSent, metrics } from "../lib/metrics/metrics.ts";
 
 /** The part of a WebSocket a connection uses (Deno's WebSocket fits). */
 export interface SocketLike {
@@ -94,6 +95,7 @@ export class Connection {
     }
     try {
       this.#socket.send(text);
+      framesSent.count++;
     } catch {
       this.close(CloseCode.goingAway, "Send failed");
     }
@@ -134,6 +136,7 @@ export class Connection {
   ): void {
     if (this.#closed) return;
     this.#closed = true;
+    metrics.socketCloses.inc({ code: String(code) });
     for (const stream of this.streams.values()) stream.close();
     const closeNow = () => {
       try {

@@ -14,6 +14,7 @@ import {
   parseClientFrame,
 } from "../lib/protocol/client_frames.ts";
 import { limits } from "../lib/protocol/limits.ts";
+import { metrics } from "../lib/metrics/metrics.ts";
 import type { Connection } from "./connection.ts";
 import type { Gateway } from "./context.ts";
 import { handleIdentify } from "./frames/identify.ts";
@@ -78,9 +79,13 @@ export function dispatch(
     return;
   }
   const parsed = parseClientFrame(data);
+  metrics.framesReceived.inc({
+    type: parsed.ok ? parsed.frame.type : "invalid",
+  });
   const retryAfter = connection.frameLimit.take();
   if (retryAfter > 0) {
-    return rateLimited(connection, retryAfter, parsed.ok ? parsed.frame : null);
+    const frame = parsed.ok ? parsed.frame : null;
+    return rateLimited(connection, retryAfter, frame, "socket_frame");
   }
   if (!parsed.ok) {
     return violation(connection, errors.badRequest(parsed.message), parsed.ref);
@@ -92,7 +97,7 @@ export function dispatch(
   }
   if (frame.type === "message") {
     const wait = connection.messageLimit.take();
-    if (wait > 0) return rateLimited(connection, wait, frame);
+    if (wait > 0) return rateLimited(connection, wait, frame, "socket_message");
   }
   enqueue(gw, connection, frame);
 }
@@ -107,7 +112,7 @@ function enqueue(
     queues.set(connection, queue = { tail: Promise.resolve(), size: 0 });
   }
   if (queue.size >= maxQueuedFrames) {
-    return rateLimited(connection, 1000, frame);
+    return rateLimited(connection, 1000, frame, "socket_queue");
   }
   queue.size++;
   const q = queue;
@@ -158,7 +163,10 @@ function rateLimited(
   connection: Connection,
   retryAfterMs: number,
   frame: ClientFrame | null,
+  /** Which budget ran out, for the metric. */
+  scope: "socket_frame" | "socket_message" | "socket_queue",
 ) {
+  metrics.rateLimited.inc({ scope });
   const base = new ChatError("rate_limited", "Slow down", {
     retry_after_ms: retryAfterMs,
   });

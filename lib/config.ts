@@ -3,6 +3,8 @@ import { z } from "zod";
 import { defaultHandoffMaxBacklog } from "./bus/bus.ts";
 import type { GatewaySettings } from "../gateway/context.ts";
 import type { HttpRateSettings } from "../routes/rate_limit.ts";
+import type { MetricsSettings } from "../routes/metrics.ts";
+import type { LogFormat, LogLevel } from "./log.ts";
 
 const int = (fallback: number) =>
   z.coerce.number().int().positive().default(fallback);
@@ -28,6 +30,12 @@ const schema = z.object({
   HANDOFF_MAX_BACKLOG: int(defaultHandoffMaxBacklog),
   PRESENCE_HEARTBEAT_MS: int(5_000),
   PRESENCE_TTL_MS: int(15_000),
+  /** Operating it: metrics and logs (README "Operating it"). */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters")
+    .optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
 export interface Config extends GatewaySettings {
@@ -47,6 +55,9 @@ export interface Config extends GatewaySettings {
   /** Redis only: presence heartbeat period, and how long a silent instance counts as alive. */
   presenceHeartbeatMs: number;
   presenceTtlMs: number;
+  /** `/metrics`: off unless a bearer token is set or it is served on a port of its own. */
+  metrics: MetricsSettings;
+  log: { format: LogFormat; level: LogLevel };
 }
 
 /** Reads the configuration; a bad value stops the process with a clear message. */
@@ -86,5 +97,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     handoffMaxBacklog: e.HANDOFF_MAX_BACKLOG,
     presenceHeartbeatMs: e.PRESENCE_HEARTBEAT_MS,
     presenceTtlMs: e.PRESENCE_TTL_MS,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
+    log: { format: e.LOG_FORMAT, level: e.LOG_LEVEL },
   };
 }

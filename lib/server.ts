@@ -11,11 +11,18 @@ import { revalidateSockets } from "../gateway/revalidate.ts";
 import { closeAll, noticeAll, startSweeper } from "../gateway/lifecycle.ts";
 import { createApp } from "../routes/app.ts";
 import type { HttpRateSettings } from "../routes/rate_limit.ts";
+import { type MetricsSettings, serveMetricsPort } from "../routes/metrics.ts";
 import { topics } from "./bus/topics.ts";
 import { withDeadline } from "./core/deadline.ts";
 import { announce } from "./core/presence_announcer.ts";
 import type { CoreDeps } from "./core/deps.ts";
 import { PersistenceProjector } from "./persistence/projector.ts";
+import {
+  type InstanceProbe,
+  observeInstance,
+} from "./metrics/instance_gauges.ts";
+import { observedBus } from "./metrics/observed_bus.ts";
+import { timedStore } from "./metrics/timed_store.ts";
 
 export interface ServerOptions {
   deps: CoreDeps;
@@ -25,12 +32,16 @@ export interface ServerOptions {
   pages?: (deps: CoreDeps) => Hono;
   http?: HttpRateSettings;
   shutdownGraceMs?: number;
+  /** `/metrics` (off when neither a token nor a port is set). */
+  metrics?: MetricsSettings;
 }
 
 export interface RunningServer {
   port: number;
   gateway: Gateway;
   projector: PersistenceProjector;
+  /** The port of the separate `/metrics` listener, when `metrics.port` was set. */
+  metricsPort?: number;
   /** Notice, close sockets with 1001, stop serving, flush history, release adapters. */
   shutdown(): Promise<void>;
 }
@@ -38,7 +49,13 @@ export interface RunningServer {
 export async function startServer(
   options: ServerOptions,
 ): Promise<RunningServer> {
-  const { deps, settings } = options;
+  const { settings } = options;
+  // Measured from the outside: the adapters and the core do not know they are observed.
+  const deps = {
+    ...options.deps,
+    store: timedStore(options.deps.store),
+    bus: observedBus(options.deps.bus),
+  };
   const hub = new Hub(deps.bus);
   const gateway: Gateway = { deps, hub, settings };
   deps.bus.setListener(createFanout(hub));
@@ -61,16 +78,25 @@ export async function startServer(
   });
   projector.start();
   const stopSweeper = startSweeper(gateway);
+  const probe = instanceProbe(gateway, projector);
+  const unobserve = observeInstance(probe);
   const app = createApp({
     gateway,
     pages: options.pages?.(deps),
     http: options.http,
+    metrics: options.metrics,
+    probe,
   });
   const server = Deno.serve({
     port: options.port,
     hostname: options.host,
     onListen: () => {},
   }, app.fetch);
+  const metricsPort = options.metrics?.port;
+  const metricsServer = metricsPort === undefined ? null : serveMetricsPort(
+    { ...options.metrics, port: metricsPort },
+    options.host,
+  );
 
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
@@ -81,12 +107,40 @@ export async function startServer(
       // Each step runs even if one before it failed (e.g. Redis is down): the process must exit.
       await step("close sockets", () => closeAll(gateway));
       await step("stop serving", () => server.shutdown());
+      await step("stop serving metrics", async () => {
+        unobserve();
+        await metricsServer?.shutdown();
+      });
       await step("flush history", () => projector.stop(), 10_000);
       await step("close presence", () => deps.presence.close());
       await step("close the bus", () => deps.bus.close());
       await step("close the store", () => deps.store.close());
     })();
-  return { port: server.addr.port, gateway, projector, shutdown };
+  return {
+    port: server.addr.port,
+    gateway,
+    projector,
+    metricsPort: metricsServer?.addr.port,
+    shutdown,
+  };
+}
+
+/** What the metrics and `/readyz` read from this instance. */
+function instanceProbe(
+  gateway: Gateway,
+  projector: PersistenceProjector,
+): InstanceProbe {
+  const { hub, deps } = gateway;
+  return {
+    sockets: () => ({
+      open: hub.open.size,
+      identified: hub.connections.size,
+      subscriptions: sum(hub.subscriptions.groupsOf.values(), (g) => g.size),
+      groups: hub.subscriptions.listeners.size,
+    }),
+    persisted: () => projector.written,
+    handoff: async () => (await deps.bus.handoffStats?.()) ?? null,
+  };
 }
 
 /** One shutdown step: failures and overruns are logged, never thrown. */
@@ -98,4 +152,10 @@ async function step(what: string, fn: () => Promise<void>, timeoutMs = 5_000) {
   } catch (err) {
     console.warn(`shutdown: ${what} failed:`, (err as Error)?.message ?? err);
   }
+}
+
+function sum<T>(items: Iterable<T>, count: (item: T) => number): number {
+  let total = 0;
+  for (const item of items) total += count(item);
+  return total;
 }

@@ -8,6 +8,8 @@ import { authRoutes } from "./api_auth.ts";
 import { gatewayRoutes } from "./gateway.ts";
 import { groupRoutes } from "./api_groups.ts";
 import { healthRoutes } from "./health.ts";
+import { metricsRoutes, type MetricsSettings } from "./metrics.ts";
+import type { InstanceProbe } from "../lib/metrics/instance_gauges.ts";
 import { clientAddress, type HttpRateSettings, limitBy } from "./rate_limit.ts";
 import { KeyedLimiter } from "../lib/core/rate_limit.ts";
 
@@ -16,13 +18,17 @@ export interface AppOptions {
   http?: HttpRateSettings;
   /** The browser UI's routes, mounted last. */
   pages?: Hono;
+  /** `/metrics` on this app: only with a token. */
+  metrics?: MetricsSettings;
+  /** What `/readyz` reports of the instance (hand-off backlog, projector lag). */
+  probe?: InstanceProbe;
 }
 
 /** Budgets that suit a laptop; `main.ts` passes the configured ones. */
 const defaultHttp: HttpRateSettings = { authBurst: 1000, authPerMinute: 600 };
 
 export function createApp(
-  { gateway, pages, http = defaultHttp }: AppOptions,
+  { gateway, pages, http = defaultHttp, metrics = {}, probe }: AppOptions,
 ): Hono {
   const app = new Hono();
   const deps = gateway.deps;
@@ -35,7 +41,8 @@ export function createApp(
       },
     }),
   );
-  app.route("/", healthRoutes(deps));
+  app.route("/", healthRoutes(deps, probe));
+  app.route("/", metricsRoutes(metrics));
   app.route("/", gatewayRoutes(gateway));
   const authLimiter = new KeyedLimiter(http.authBurst, http.authPerMinute / 60);
   app.use("/api/auth/register", limitBy(authLimiter, clientAddress));

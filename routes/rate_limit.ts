@@ -6,6 +6,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
 import type { KeyedLimiter } from "../lib/core/rate_limit.ts";
 import { ChatError } from "../lib/protocol/errors.ts";
+import { metrics } from "../lib/metrics/metrics.ts";
 
 /** Budgets of the HTTP API (the socket has its own, per connection). */
 export interface HttpRateSettings {
@@ -22,6 +23,7 @@ export function limitBy(
   return async (c, next) => {
     const wait = limiter.take(keyOf(c));
     if (wait > 0) {
+      metrics.rateLimited.inc({ scope: "http" });
       c.header("Retry-After", String(Math.ceil(wait / 1000)));
       throw new ChatError("rate_limited", "Too many requests; slow down", {
         retry_after_ms: wait,

@@ -115,6 +115,13 @@ export class KvHandoff {
     }
   }
 
+  /** When the oldest waiting entry's message was created (epoch ms), null when none waits. */
+  async oldestAt(): Promise<number | null> {
+    const iter = this.kv.list<Message>({ prefix: handoffPrefix }, { limit: 1 });
+    for await (const entry of iter) return Date.parse(entry.value.created_at);
+    return null;
+  }
+
   /** Wakes every waiting reader (at close). */
   wakeAll(): void {
     for (const wake of this.#wakeReaders) wake();

@@ -134,6 +134,19 @@ export class RedisHandoff {
     return await this.#entries(read?.[0]?.[1] ?? []);
   }
 
+  /**
+   * The stream's length (acknowledged entries are deleted, so it is the backlog) and the time
+   * of its oldest entry, which Redis wrote into the entry's id (`<ms>-<n>`).
+   */
+  async stats(): Promise<{ backlog: number; oldestAt: number | null }> {
+    const [length, first] = await Promise.all([
+      this.cmd.xlen(busKeys.handoff),
+      this.cmd.xrange(busKeys.handoff, "-", "+", "COUNT", 1),
+    ]);
+    const id = first[0]?.[0];
+    return { backlog: length, oldestAt: id ? Number(id.split("-")[0]) : null };
+  }
+
   /** Acknowledges entries and deletes them from the stream, so it holds only pending work. */
   async ack(ids: string[]): Promise<void> {
     const bad = ids.find((id) => !entryId.test(id));

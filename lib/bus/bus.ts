@@ -52,6 +52,14 @@ export interface HandoffEntry {
   message: Message;
 }
 
+/** What the hand-off holds, for operators (metrics, `/readyz`). */
+export interface HandoffStats {
+  /** Messages waiting for the store (appended, not yet acknowledged). */
+  backlog: number;
+  /** When the oldest of them entered the hand-off (epoch ms), null when none waits. */
+  oldestAt: number | null;
+}
+
 /** Called for every event delivered to this instance. Must not throw. */
 export type BusListener = (topic: string, event: BusEvent) => void;
 
@@ -112,6 +120,8 @@ export interface Bus {
   ackHandoff(ids: string[]): Promise<void>;
   /** True when the bus is reachable. */
   healthy(): Promise<boolean>;
+  /** What the hand-off holds; optional, an adapter that cannot tell leaves it out. */
+  handoffStats?(): Promise<HandoffStats>;
   /** Releases connections and wakes any pending `readHandoff`. */
   close(): Promise<void>;
 }

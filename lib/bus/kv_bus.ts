@@ -26,6 +26,7 @@ import {
   type BusListener,
   defaultHandoffMaxBacklog,
   type HandoffEntry,
+  type HandoffStats,
   type MessageDraft,
   recoveryBuffer,
 } from "./bus.ts";
@@ -198,6 +199,15 @@ export class KvBus implements Bus {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  async handoffStats(): Promise<HandoffStats> {
+    try {
+      const oldestAt = await this.handoff.oldestAt();
+      return { backlog: this.handoff.backlog, oldestAt };
+    } catch (err) {
+      throw unavailable("Cannot read the hand-off", err);
     }
   }
 

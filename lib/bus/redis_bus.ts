@@ -15,6 +15,7 @@ import {
   type BusListener,
   defaultHandoffMaxBacklog,
   type HandoffEntry,
+  type HandoffStats,
   type MessageDraft,
   recoveryBuffer,
 } from "./bus.ts";
@@ -240,6 +241,14 @@ export class RedisBus implements Bus {
       return await this.#cmd.ping() === "PONG";
     } catch {
       return false;
+    }
+  }
+
+  async handoffStats(): Promise<HandoffStats> {
+    try {
+      return await this.#handoff.stats();
+    } catch (err) {
+      throw unavailable("Cannot read the hand-off", err);
     }
   }
 

@@ -1,0 +1,112 @@
+/**
+ * A bus that counts and times what goes through it, wrapped around the adapter where the instance
+ * is composed (`lib/server.ts`): appends and publishes by result, events received by kind,
+ * delivery resuming after an outage, and the time from a message's append start to the end of
+ * its fan-out here (`salvioris_message_fanout_seconds`). It also opens and closes the message's
+ * trace spans (`lib/tracing/message_spans.ts`).
+ *
+ * A Proxy, so port methods it does not observe pass through untouched, whatever the port gains.
+ * The fan-out latency is measured on the instance that appended the message (the start time is
+ * remembered by message id, bounded, until the event comes back); a message whose group has no
+ * socket here never comes back, and is forgotten after a minute.
+ */
+import type { AppendOutcome, Bus, BusListener } from "../bus/bus.ts";
+import type { BusEvent } from "../protocol/bus_events.ts";
+import {
+  endAppendSpan,
+  endPersistSpans,
+  inFanoutSpan,
+  startAppendSpan,
+  startPersistSpans,
+} from "../tracing/message_spans.ts";
+import { metrics } from "./metrics.ts";
+
+const maxInFlight = 10_000;
+const inFlightMs = 60_000;
+
+/** `bus` with its traffic counted and timed. */
+export function observedBus(bus: Bus): Bus {
+  /** Message id → when its append started (performance.now()). */
+  const started = new Map<string, number>();
+  const overrides: Partial<Bus> = {
+    async append(draft, options) {
+      remember(started, draft.id);
+      const span = startAppendSpan(draft);
+      let outcome: AppendOutcome;
+      try {
+        outcome = await bus.append(draft, options);
+      } catch (err) {
+        started.delete(draft.id);
+        metrics.busAppends.inc({ result: "error" });
+        endAppendSpan(span, { error: err });
+        throw err;
+      }
+      // Only an appended message is fanned out; a duplicate or a refusal never comes back.
+      if (outcome.status !== "appended") started.delete(draft.id);
+      metrics.busAppends.inc({ result: outcome.status });
+      endAppendSpan(span, outcome);
+      return outcome;
+    },
+    async publish(topic, event) {
+      try {
+        await bus.publish(topic, event);
+        metrics.busPublishes.inc({ kind: event.kind, result: "ok" });
+      } catch (err) {
+        metrics.busPublishes.inc({ kind: event.kind, result: "error" });
+        throw err;
+      }
+    },
+    setListener(listener) {
+      bus.setListener(observedListener(listener, started));
+    },
+    setResumeListener(listener) {
+      bus.setResumeListener(() => {
+        metrics.busResumes.inc();
+        listener();
+      });
+    },
+    async readHandoff(consumer, max, blockMs) {
+      const entries = await bus.readHandoff(consumer, max, blockMs);
+      startPersistSpans(entries);
+      return entries;
+    },
+    async ackHandoff(ids) {
+      await bus.ackHandoff(ids);
+      endPersistSpans(ids);
+    },
+  };
+  return new Proxy(bus, {
+    get(target, prop, receiver) {
+      if (Object.hasOwn(overrides, prop)) {
+        return overrides[prop as keyof Bus];
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+function observedListener(
+  listener: BusListener,
+  started: Map<string, number>,
+): BusListener {
+  return (topic: string, event: BusEvent) => {
+    metrics.busEventsReceived.inc({ kind: event.kind });
+    if (event.kind !== "message") return listener(topic, event);
+    inFanoutSpan(event.message, () => listener(topic, event));
+    const start = started.get(event.message.id);
+    if (start === undefined) return;
+    started.delete(event.message.id);
+    metrics.fanoutSeconds.observe((performance.now() - start) / 1000);
+  };
+}
+
+/** Remembers an append's start; forgets the oldest beyond the bound or the age limit. */
+function remember(started: Map<string, number>, id: string): void {
+  const now = performance.now();
+  started.set(id, now);
+  for (const [old, at] of started) {
+    if (started.size <= maxInFlight && now - at < inFlightMs) break;
+    started.delete(old);
+  }
+}
