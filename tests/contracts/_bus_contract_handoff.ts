@@ -222,6 +222,45 @@ export function handoffCases(test: BusCase): void {
     },
   );
 
+  test(
+    "handoffStats() counts the messages waiting for the store and dates the oldest",
+    {},
+    async ([bus]) => {
+      assert.ok(bus.handoffStats, "the adapter reports its hand-off");
+      assert.deepStrictEqual(await bus.handoffStats(), {
+        backlog: 0,
+        oldestAt: null,
+      });
+      const g = uid("group");
+      const before = Date.now();
+      for (const text of ["one", "two"]) {
+        await append(
+          bus,
+          draft(g, { text, created_at: new Date().toISOString() }),
+        );
+      }
+      const waiting = await bus.handoffStats();
+      assert.equal(waiting.backlog, 2);
+      // Redis dates an entry by its own clock: allow the two clocks a second apart.
+      assert.ok(
+        waiting.oldestAt! >= before - 1000 &&
+          waiting.oldestAt! <= Date.now() + 1000,
+        `oldestAt ${waiting.oldestAt} is when the first message was appended`,
+      );
+      const got = await bus.readHandoff("persister-1", 10, 0);
+      assert.equal(
+        (await bus.handoffStats()).backlog,
+        2,
+        "read but not acknowledged still waits",
+      );
+      await bus.ackHandoff(got.map((e) => e.id));
+      assert.deepStrictEqual(await bus.handoffStats(), {
+        backlog: 0,
+        oldestAt: null,
+      });
+    },
+  );
+
   test("close() wakes a pending readHandoff()", {}, async ([bus]) => {
     const pending = bus.readHandoff("persister-1", 10, 30_000);
     await delay(100);

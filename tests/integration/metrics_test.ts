@@ -1,0 +1,192 @@
+/**
+ * `GET /metrics` on a real server process: what a conversation moves, and who may scrape.
+ */
+import assert from "node:assert/strict";
+import { newGroup, newUser } from "../helpers/api_client.ts";
+import { integration, withServer } from "../helpers/fixture.ts";
+import { GatewayClient } from "../helpers/gateway_client.ts";
+import {
+  type Scrape,
+  scrapeFrom,
+  scrapeUntil,
+  valueOf,
+} from "../helpers/prometheus.ts";
+
+const token = "metrics-token-for-tests-0123456789";
+
+/** How much a series grew between two scrapes. */
+function grew(
+  before: Scrape,
+  after: Scrape,
+  name: string,
+  labels?: Record<string, string>,
+): number {
+  return valueOf(after, name, labels) - valueOf(before, name, labels);
+}
+
+Deno.test(
+  "a scrape after a conversation shows its frames, appends, fan-out latency, persistence, limits and closes",
+  integration,
+  () =>
+    withServer({
+      METRICS_TOKEN: token,
+      RATE_MESSAGES_BURST: "3",
+      RATE_MESSAGES_PER_SEC: "1",
+    }, async (server) => {
+      const url = `${server.url}/metrics`;
+      const before = await scrapeFrom(url, token);
+      const alice = await newUser(server.url);
+      const group = await newGroup(alice.api);
+      const socket = await GatewayClient.connect(server.wsUrl, {
+        token: alice.token,
+      });
+      socket.send({ type: "subscribe", group_ids: [group.id] });
+      await socket.nextOf("subscribed");
+      for (const nonce of ["m1", "m2", "m3"]) {
+        socket.send({ type: "message", group_id: group.id, text: "hi", nonce });
+        assert.equal((await socket.nextOf("message")).message.nonce, nonce);
+      }
+      // The message budget (burst 3) is spent: the fourth is refused.
+      socket.send({
+        type: "message",
+        group_id: group.id,
+        text: "hi",
+        nonce: "m4",
+      });
+      assert.equal((await socket.nextOf("error")).code, "rate_limited");
+
+      const during = await scrapeUntil(
+        url,
+        token,
+        (s) =>
+          grew(before, s, "salvioris_messages_persisted") >= 3 &&
+          valueOf(s, "salvioris_handoff_backlog") === 0,
+      );
+      const frames = (type: string) =>
+        grew(before, during, "salvioris_frames_received_total", { type });
+      assert.equal(frames("identify"), 1);
+      assert.equal(frames("subscribe"), 1);
+      assert.equal(frames("message"), 4);
+      assert.equal(
+        grew(before, during, "salvioris_bus_appends_total", {
+          result: "appended",
+        }),
+        3,
+      );
+      assert.equal(
+        grew(before, during, "salvioris_message_fanout_seconds_count"),
+        3,
+        "each appended message's fan-out is timed once",
+      );
+      assert.ok(
+        grew(before, during, "salvioris_message_fanout_seconds_sum") > 0,
+      );
+      assert.equal(
+        grew(before, during, "salvioris_rate_limited_total", {
+          scope: "socket_message",
+        }),
+        1,
+      );
+      assert.equal(valueOf(during, "salvioris_sockets_identified"), 1);
+      assert.equal(valueOf(during, "salvioris_subscriptions"), 1);
+      assert.equal(valueOf(during, "salvioris_projector_lag_seconds"), 0);
+      // hello, ready, subscribed, three messages and the rate_limited error.
+      assert.ok(grew(before, during, "salvioris_frames_sent_total") >= 7);
+      const storeCalls = (op: string) =>
+        grew(before, during, "salvioris_store_operation_seconds_count", { op });
+      assert.equal(storeCalls("createUser"), 1);
+      assert.ok(storeCalls("insertMessages") >= 1);
+      assert.ok(valueOf(during, "process_resident_memory_bytes") > 0);
+
+      // A client that keeps sending garbage is closed with 4002.
+      const rude = await GatewayClient.connect(server.wsUrl, {
+        token: alice.token,
+      });
+      for (let i = 0; i < 11; i++) rude.sendRaw("not json");
+      assert.equal((await rude.closed).code, 4002);
+      await socket.close();
+
+      const after = await scrapeUntil(
+        url,
+        token,
+        (s) => valueOf(s, "salvioris_sockets_open") === 0,
+      );
+      assert.equal(valueOf(after, "salvioris_subscriptions"), 0);
+      assert.ok(
+        grew(before, after, "salvioris_frames_received_total", {
+          type: "invalid",
+        }) >= 10,
+      );
+      assert.equal(
+        grew(before, after, "salvioris_socket_closes_total", { code: "4002" }),
+        1,
+      );
+      assert.equal(
+        grew(before, after, "salvioris_socket_closes_total", { code: "1000" }),
+        1,
+      );
+    }),
+);
+
+Deno.test(
+  "/metrics refuses a scrape without its bearer token or with a wrong one",
+  integration,
+  () =>
+    withServer({ METRICS_TOKEN: token }, async (server) => {
+      const url = `${server.url}/metrics`;
+      const none = await fetch(url);
+      assert.equal(none.status, 401);
+      assert.equal((await none.json()).error.code, "unauthorized");
+      const wrong = await fetch(url, {
+        headers: { authorization: `Bearer ${token}x` },
+      });
+      assert.equal(wrong.status, 401);
+      await wrong.body?.cancel();
+      const right = await fetch(url, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(right.status, 200);
+      assert.match(right.headers.get("content-type") ?? "", /^text\/plain/);
+      assert.match(await right.text(), /^salvioris_sockets_open 0$/m);
+    }),
+);
+
+Deno.test(
+  "/metrics is off unless a token or a port of its own is configured",
+  integration,
+  () =>
+    withServer({}, async (server) => {
+      const res = await fetch(`${server.url}/metrics`);
+      assert.equal(res.status, 404);
+      await res.body?.cancel();
+    }),
+);
+
+Deno.test(
+  "METRICS_PORT serves /metrics on a port of its own, and the main port does not",
+  integration,
+  () =>
+    withServer({ METRICS_PORT: "0" }, async (server) => {
+      const port = await announcedMetricsPort(server.output);
+      assert.notEqual(port, server.port);
+      const scrape = await scrapeFrom(`http://127.0.0.1:${port}/metrics`);
+      assert.equal(valueOf(scrape, "salvioris_sockets_open"), 0);
+      const main = await fetch(`${server.url}/metrics`);
+      assert.equal(main.status, 404);
+      await main.body?.cancel();
+      const other = await fetch(`http://127.0.0.1:${port}/api/me`);
+      assert.equal(other.status, 404, "the metrics port serves nothing else");
+      await other.body?.cancel();
+    }),
+);
+
+/** The metrics port the process prints right after it starts listening. */
+async function announcedMetricsPort(output: () => string): Promise<number> {
+  const giveUpAt = Date.now() + 10_000;
+  for (;;) {
+    const match = output().match(/Metrics on http:\/\/localhost:(\d+)/);
+    if (match) return Number(match[1]);
+    if (Date.now() > giveUpAt) throw new Error("no metrics port announced");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
