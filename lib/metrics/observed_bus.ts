@@ -38,13 +38,13 @@ export function observedBus(bus: Bus): Bus {
       } catch (err) {
         started.delete(draft.id);
         metrics.busAppends.inc({ result: "error" });
-        endAppendSpan(span, { error: err });
+        endAppendSpan(span, draft.id, { error: err });
         throw err;
       }
       // Only an appended message is fanned out; a duplicate or a refusal never comes back.
       if (outcome.status !== "appended") started.delete(draft.id);
       metrics.busAppends.inc({ result: outcome.status });
-      endAppendSpan(span, outcome);
+      endAppendSpan(span, draft.id, outcome);
       return outcome;
     },
     async publish(topic, event) {

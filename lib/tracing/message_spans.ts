@@ -54,16 +54,25 @@ export function startAppendSpan(draft: { id: string; group_id: string }): Span {
       "chat.message_id": draft.id,
     },
   }, context.active());
-  recording ||= span.isRecording();
+  if (span.isRecording()) {
+    recording = true;
+    // Remembered now: an embedded bus fans out before `append` returns.
+    remember(draft.id, span.spanContext());
+  }
   return span;
 }
 
 /** Ends the append span with its outcome; an appended message's context is kept for later. */
 export function endAppendSpan(
   span: Span,
+  draftId: string,
   outcome: { status: string; message?: Message } | { error: unknown },
 ): void {
   if (!span.isRecording()) return span.end();
+  // A duplicate, a refusal or a failure never fans out nor persists under this append.
+  if (!("status" in outcome && outcome.status === "appended")) {
+    appended.delete(draftId);
+  }
   if ("error" in outcome) {
     span.setStatus({
       code: SpanStatusCode.ERROR,
@@ -73,9 +82,6 @@ export function endAppendSpan(
   }
   span.setAttribute("chat.outcome", outcome.status);
   if (outcome.message) span.setAttributes(messageAttributes(outcome.message));
-  if (outcome.status === "appended" && outcome.message) {
-    remember(outcome.message.id, span.spanContext());
-  }
   span.end();
 }
 

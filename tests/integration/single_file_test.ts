@@ -6,8 +6,10 @@ import assert from "node:assert/strict";
 import { newGroup, newUser } from "../helpers/api_client.ts";
 import { integration } from "../helpers/fixture.ts";
 import { GatewayClient } from "../helpers/gateway_client.ts";
+import { scrapeFrom, valueOf } from "../helpers/prometheus.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
+const metricsToken = "single-file-metrics-token";
 
 Deno.test(
   "the bundled single file runs alone and serves API and gateway",
@@ -30,6 +32,7 @@ Deno.test(
         HOST: "127.0.0.1",
         KV_PATH: `${dir}/data.kv`,
         SHUTDOWN_GRACE_MS: "10",
+        METRICS_TOKEN: metricsToken,
       },
       stdout: "piped",
       stderr: "inherit",
@@ -64,6 +67,12 @@ Deno.test(
       assert.equal(
         (await socket.nextOf("message")).message.text,
         "from one file",
+      );
+      // prom-client is bundled too: the scrape counts the message.
+      const scrape = await scrapeFrom(`${url}/metrics`, metricsToken);
+      assert.equal(
+        valueOf(scrape, "salvioris_bus_appends_total", { result: "appended" }),
+        1,
       );
       await socket.close();
     } finally {
