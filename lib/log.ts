@@ -43,7 +43,8 @@ let settings: Required<Omit<LogSettings, "instanceId">> & {
 
 /** Sets the format, level and instance id for every later line (`main.ts`, once at start). */
 export function configureLog(next: Partial<LogSettings>): void {
-  settings = { ...settings, ...next, write: next.write ?? settings.write };
+  const write = "write" in next ? next.write ?? toConsole : settings.write;
+  settings = { ...settings, ...next, write };
 }
 
 /** Writes one event at `level`. */
