@@ -114,10 +114,8 @@ redisTest(
               for (const server of servers) {
                 const ready = await readiness(server);
                 assert.equal(ready.status, 503);
-                assert.deepEqual(ready.body, {
-                  bus: "unreachable",
-                  store: "ok",
-                });
+                assert.equal(ready.body.bus, "unreachable");
+                assert.equal(ready.body.store, "ok");
               }
               for (const s of sockets) {
                 await s.roundTrip();

@@ -345,7 +345,8 @@ Deno.test("HTTP API on one instance", integration, async (t) => {
         assert.equal((await anon.get("/healthz")).status, 200);
         const ready = await anon.get("/readyz");
         assert.equal(ready.status, 200);
-        assert.deepEqual(ready.body, { bus: "ok", store: "ok" });
+        assert.equal(ready.body.bus, "ok");
+        assert.equal(ready.body.store, "ok");
       },
     );
 
