@@ -26,15 +26,15 @@ const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 /** Field names whose value is never written, whatever a caller passes. */
 const secretKeys =
   /^(token|password|password_hash|text|authorization|cookie|secret|body)$/i;
-const encoder = new TextEncoder();
 
+/**
+ * Through `console`, so that with `OTEL_DENO=true` Deno also exports each line as an OpenTelemetry
+ * log record, tied to the span that was active.
+ */
 function toConsole(level: LogLevel, line: string): void {
-  const out = level === "warn" || level === "error" ? Deno.stderr : Deno.stdout;
-  try {
-    out.writeSync(encoder.encode(line + "\n"));
-  } catch {
-    // A closed stdout (a pipe whose reader went away) must never take the process down.
-  }
+  if (level === "error") console.error(line);
+  else if (level === "warn") console.warn(line);
+  else console.log(line);
 }
 
 let settings: Required<Omit<LogSettings, "instanceId">> & {
