@@ -46,6 +46,7 @@ Deno.test(
         socket.send({ type: "message", group_id: group.id, text: "hi", nonce });
         assert.equal((await socket.nextOf("message")).message.nonce, nonce);
       }
+      socket.send({ type: "typing_start", group_id: group.id });
       // The message budget (burst 3) is spent: the fourth is refused.
       socket.send({
         type: "message",
@@ -67,11 +68,25 @@ Deno.test(
       assert.equal(frames("identify"), 1);
       assert.equal(frames("subscribe"), 1);
       assert.equal(frames("message"), 4);
+      assert.equal(frames("typing_start"), 1);
       assert.equal(
         grew(before, during, "salvioris_bus_appends_total", {
           result: "appended",
         }),
         3,
+      );
+      assert.equal(
+        grew(before, during, "salvioris_bus_events_received_total", {
+          kind: "message",
+        }),
+        3,
+      );
+      assert.equal(
+        grew(before, during, "salvioris_bus_publishes_total", {
+          kind: "typing",
+          result: "ok",
+        }),
+        1,
       );
       assert.equal(
         grew(before, during, "salvioris_message_fanout_seconds_count"),

@@ -13,7 +13,7 @@ import { MemoryPresence } from "../../lib/presence/memory_presence.ts";
 import type { Message } from "../../lib/protocol/types.ts";
 import { startServer } from "../../lib/server.ts";
 import { KvStore } from "../../lib/store/kv_store.ts";
-import { parseScrape, valueOf } from "../helpers/prometheus.ts";
+import { parseScrape, scrapeUntil, valueOf } from "../helpers/prometheus.ts";
 
 // deno-lint-ignore no-explicit-any
 type Body = Record<string, any>;
@@ -57,7 +57,7 @@ Deno.test(
 );
 
 redisTest(
-  "with Redis down /readyz answers 503 naming the bus, and the projector's state is unknown, not zero",
+  "with Redis down /readyz answers 503 naming the bus and the lag is unknown, not zero; once back the reconnect is counted",
   async () => {
     const redis = await startRedis();
     try {
@@ -82,6 +82,16 @@ redisTest(
         assert.ok(
           Number.isNaN(valueOf(metrics, "salvioris_projector_lag_seconds")),
         );
+
+        // Back: ready again, and the subscriber's reconnect is counted.
+        await redis.start();
+        await readyzUntil(server.url, (status) => status === 200, 30_000);
+        const after = await scrapeUntil(
+          `${server.url}/metrics`,
+          "readyz-metrics-token-0123",
+          (s) => valueOf(s, "salvioris_bus_resumes_total") >= 1,
+        );
+        assert.equal(valueOf(after, "salvioris_handoff_backlog"), 0);
       });
     } finally {
       await redis.kill();
