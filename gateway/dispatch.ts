@@ -24,6 +24,7 @@ import { handleRead } from "./frames/read.ts";
 import { handleSubscribe } from "./frames/subscribe.ts";
 import { handleTyping } from "./frames/typing.ts";
 import { handleUnsubscribe } from "./frames/unsubscribe.ts";
+import { log } from "../lib/log.ts";
 
 /** Frames accepted but not yet handled, per socket, before new ones are refused. */
 const maxQueuedFrames = 256;
@@ -123,7 +124,12 @@ function enqueue(
     } catch (err) {
       const error = toChatError(err);
       if (error.code === "internal") {
-        console.error(`gateway: ${frame.type} failed:`, err);
+        log.error("gateway.frame_failed", `gateway: ${frame.type} failed`, {
+          frame_type: frame.type,
+          socket_id: connection.id,
+          user_id: connection.userId,
+          err,
+        });
       }
       connection.sendError(withFrameDetails(error, frame), frame.ref);
     } finally {

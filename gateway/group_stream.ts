@@ -3,6 +3,7 @@
  * gap. While the stream catches up (the `since` replay at subscribe, or a gap seen live), live
  * messages wait in a bounded queue; afterwards they flow straight through.
  */
+import { log } from "../lib/log.ts";
 
 /** Loads the messages after `afterSeq` up to `toSeq`, or null when they cannot be served. */
 export type FillMissed = (
@@ -89,10 +90,9 @@ export class GroupStream {
         try {
           missed = await this.sink.fill(this.#lastSeq, next.seq - 1);
         } catch (err) {
-          console.warn(
-            "gateway: could not fill a gap:",
-            (err as Error)?.message,
-          );
+          log.warn("gateway.gap_fill_failed", "gateway: could not fill a gap", {
+            err,
+          });
         }
         if (this.#closed) return;
         if (missed) {

@@ -14,6 +14,7 @@ import {
 } from "../lib/projections/subscriptions.ts";
 import { errors } from "../lib/protocol/errors.ts";
 import type { Connection } from "./connection.ts";
+import { log } from "../lib/log.ts";
 
 export class Hub {
   /** Every open socket, identified or not. */
@@ -116,9 +117,10 @@ export class Hub {
         if (wanted) this.#joined.add(topic);
         else this.#joined.delete(topic);
       } catch (err) {
-        console.warn(
-          `gateway: could not ${wanted ? "join" : "leave"} ${topic}:`,
-          err,
+        log.warn(
+          "gateway.topic_sync_failed",
+          `gateway: could not ${wanted ? "join" : "leave"} a topic; retrying`,
+          { topic, err },
         );
         // Try again later so the bus converges on the projection once it is back.
         const retry = setTimeout(() => this.#sync(topic, groupId), 1000);

@@ -12,6 +12,7 @@ import type { Gateway } from "./context.ts";
 import { dispatch } from "./dispatch.ts";
 import { becomeReady } from "./frames/identify.ts";
 import { publishTyping } from "./frames/typing.ts";
+import { log } from "../lib/log.ts";
 
 /** What the upgrade request's cookie or bearer token proved. */
 export type Credentials = "none" | "valid" | "stale" | "unchecked";
@@ -49,7 +50,11 @@ export function attachSocket(
     }
     if (caller) {
       becomeReady(gw, connection, caller).catch((err) => {
-        console.error("gateway: ready failed:", err);
+        log.error("gateway.ready_failed", "gateway: ready failed", {
+          socket_id: connection.id,
+          user_id: caller.user.id,
+          err,
+        });
         connection.sendError(
           errors.unavailable("Cannot start the session; reconnect"),
         );
@@ -75,10 +80,11 @@ async function detach(gw: Gateway, connection: Connection): Promise<void> {
     }
     await socketClosed(gw.deps, userId, connection.id);
   } catch (err) {
-    console.warn(
-      "gateway: cleanup after close failed:",
-      (err as Error)?.message,
-    );
+    log.warn("gateway.cleanup_failed", "gateway: cleanup after close failed", {
+      socket_id: connection.id,
+      user_id: userId,
+      err,
+    });
   }
 }
 

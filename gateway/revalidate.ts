@@ -6,6 +6,7 @@
  */
 import type { Connection } from "./connection.ts";
 import type { Gateway } from "./context.ts";
+import { log } from "../lib/log.ts";
 
 /** Sockets checked at once, so a large instance does not flood the store. */
 const batchSize = 50;
@@ -32,9 +33,10 @@ async function revalidate(gw: Gateway, connection: Connection): Promise<void> {
       connection.send({ type: "unsubscribed", group_ids: [groupId] });
     }
   } catch (err) {
-    console.warn(
-      "gateway: could not re-check a socket:",
-      (err as Error)?.message,
-    );
+    log.warn("gateway.recheck_failed", "gateway: could not re-check a socket", {
+      socket_id: connection.id,
+      user_id: caller.user.id,
+      err,
+    });
   }
 }

@@ -55,7 +55,7 @@ function emit(
   fields: LogFields = {},
 ): void {
   if (rank[level] < rank[settings.level]) return;
-  const clean = cleanFields(fields);
+  const clean = cleanFields(fields, level === "error");
   const line = settings.format === "json"
     ? jsonLine(level, event, msg, clean)
     : textLine(level, event, msg, clean);
@@ -96,32 +96,48 @@ function textLine(
   msg: string,
   fields: LogFields,
 ): string {
-  const extra = Object.entries(fields)
+  const { err, ...rest } = fields as { err?: Record<string, unknown> };
+  const extra = Object.entries(rest)
     .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
     .join(" ");
   const head = level === "info" ? "" : `${level.toUpperCase()} `;
-  return `${head}${msg}${extra ? ` (${event} ${extra})` : ""}`;
+  const because = err ? `: ${err.name}: ${err.message}` : "";
+  const where = Array.isArray(err?.stack)
+    ? err.stack.map((frame) => `\n    ${frame}`).join("")
+    : "";
+  // The event name is for grepping a problem; a plain info line reads as a sentence alone.
+  const tag = extra
+    ? ` (${event} ${extra})`
+    : rank[level] >= rank.warn
+    ? ` (${event})`
+    : "";
+  return `${head}${msg}${because}${tag}${where}`;
 }
 
-/** Secrets and message text out; errors as name, code and message. */
-function cleanFields(fields: LogFields): LogFields {
+/** Secrets and message text out; errors as name, code and message (and stack when `stack`). */
+function cleanFields(fields: LogFields, stack: boolean): LogFields {
   const out: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     if (secretKeys.test(key)) out[key] = "[redacted]";
-    else if (key === "err") out.err = describeError(value);
+    else if (key === "err") out.err = describeError(value, stack);
     else out[key] = value;
   }
   return out;
 }
 
 /** What an error says about itself, without values it may carry (a frame, a message). */
-export function describeError(err: unknown): Record<string, unknown> {
+export function describeError(
+  err: unknown,
+  withStack = false,
+): Record<string, unknown> {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     const cause = err.cause instanceof Error ? err.cause.message : undefined;
     // Where it came from (file:line only); the stack's first line repeats the message.
-    const stack = err.stack?.split("\n").slice(1, 6).map((l) => l.trim());
+    const stack = withStack
+      ? err.stack?.split("\n").slice(1, 6).map((l) => l.trim())
+      : undefined;
     return {
       name: err.name,
       message: err.message,

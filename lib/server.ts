@@ -23,6 +23,7 @@ import {
 } from "./metrics/instance_gauges.ts";
 import { observedBus } from "./metrics/observed_bus.ts";
 import { timedStore } from "./metrics/timed_store.ts";
+import { log } from "./log.ts";
 
 export interface ServerOptions {
   deps: CoreDeps;
@@ -64,9 +65,10 @@ export async function startServer(
   deps.presence.setExpiryListener((userIds) => {
     for (const userId of userIds) {
       announce(deps, userId, "offline").catch((err) =>
-        console.warn(
-          "presence: could not announce an expired user:",
-          err?.message,
+        log.warn(
+          "presence.expiry_not_announced",
+          "presence: could not announce an expired user",
+          { user_id: userId, err },
         )
       );
     }
@@ -147,10 +149,17 @@ function instanceProbe(
 async function step(what: string, fn: () => Promise<void>, timeoutMs = 5_000) {
   try {
     await withDeadline(fn(), timeoutMs, () => {
-      console.warn(`shutdown: ${what} took over ${timeoutMs} ms; going on`);
+      log.warn(
+        "shutdown.step_slow",
+        `shutdown: ${what} took over ${timeoutMs} ms; going on`,
+        { step: what },
+      );
     });
   } catch (err) {
-    console.warn(`shutdown: ${what} failed:`, (err as Error)?.message ?? err);
+    log.warn("shutdown.step_failed", `shutdown: ${what} failed`, {
+      step: what,
+      err,
+    });
   }
 }
 

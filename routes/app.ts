@@ -12,6 +12,7 @@ import { metricsRoutes, type MetricsSettings } from "./metrics.ts";
 import type { InstanceProbe } from "../lib/metrics/instance_gauges.ts";
 import { clientAddress, type HttpRateSettings, limitBy } from "./rate_limit.ts";
 import { KeyedLimiter } from "../lib/core/rate_limit.ts";
+import { log } from "../lib/log.ts";
 
 export interface AppOptions {
   gateway: Gateway;
@@ -65,7 +66,11 @@ export function createApp(
     }
     const error = toChatError(err instanceof HTTPException ? err.cause : err);
     if (error.code === "internal") {
-      console.error("http: unexpected error:", err);
+      log.error("http.unexpected_error", "http: unexpected error", {
+        method: c.req.method,
+        path: c.req.routePath,
+        err,
+      });
     }
     const status = httpStatus[error.code] as 400;
     return c.json({

@@ -9,6 +9,7 @@ import { CloseCode, errors } from "../../lib/protocol/errors.ts";
 import type { FrameOf } from "../../lib/protocol/client_frames.ts";
 import type { Connection } from "../connection.ts";
 import type { Gateway } from "../context.ts";
+import { log } from "../../lib/log.ts";
 
 export async function handleIdentify(
   gw: Gateway,
@@ -53,9 +54,10 @@ export async function becomeReady(
       await socketClosed(gw.deps, caller.user.id, connection.id);
     }
   } catch (err) {
-    console.warn(
-      "presence: could not record a socket:",
-      (err as Error)?.message,
-    );
+    log.warn("presence.record_failed", "presence: could not record a socket", {
+      socket_id: connection.id,
+      user_id: caller.user.id,
+      err,
+    });
   }
 }

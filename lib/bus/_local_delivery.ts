@@ -5,6 +5,7 @@
  */
 import type { BusEvent } from "../protocol/bus_events.ts";
 import type { BusListener } from "./bus.ts";
+import { log } from "../log.ts";
 
 /** The topics one instance listens to, and its listener. */
 export class LocalDelivery {
@@ -30,7 +31,10 @@ export class LocalDelivery {
       try {
         this.#listener(topic, event);
       } catch (err) {
-        console.error("bus: listener threw", err);
+        log.error("bus.listener_threw", "The bus listener threw", {
+          topic,
+          err,
+        });
       }
     });
   }

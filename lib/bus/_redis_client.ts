@@ -10,6 +10,7 @@
  */
 import { Redis, type RedisOptions } from "ioredis";
 import { ChatError } from "../protocol/errors.ts";
+import { log } from "../log.ts";
 
 /** Connection settings; every field has the seed's default. */
 export interface RedisClientSettings {
@@ -92,12 +93,12 @@ function watchErrors(redis: Redis, role: string): void {
   redis.on("error", (err: Error) => {
     if (failing) return;
     failing = true;
-    console.warn(`redis ${role}: ${err.message}`);
+    log.warn("redis.error", `redis ${role}: ${err.message}`, { role });
   });
   redis.on("ready", () => {
     if (!failing) return;
     failing = false;
-    console.warn(`redis ${role}: reconnected`);
+    log.warn("redis.reconnected", `redis ${role}: reconnected`, { role });
   });
 }
 

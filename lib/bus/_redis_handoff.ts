@@ -8,6 +8,7 @@ import { messageSchema } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
 import type { HandoffEntry } from "./bus.ts";
 import { busKeys } from "./_keys.ts";
+import { log } from "../log.ts";
 
 /** Most entries one read returns or one acknowledgement takes. */
 export const maxHandoffBatch = 1000;
@@ -183,8 +184,10 @@ export class RedisHandoff {
       else poison.push(id);
     }
     if (poison.length > 0) {
-      console.warn(
+      log.warn(
+        "bus.handoff_dropped",
         `bus: dropped ${poison.length} hand-off entries that hold no valid message`,
+        { count: poison.length },
       );
       await this.ack(poison);
     }

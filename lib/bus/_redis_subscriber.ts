@@ -9,6 +9,7 @@ import { type BusEvent, parseBusEvent } from "../protocol/bus_events.ts";
 import type { BusListener } from "./bus.ts";
 import { unavailable } from "./_redis_client.ts";
 import { MessageRecovery, type RecoverySource } from "./_redis_recovery.ts";
+import { log } from "../log.ts";
 
 /** The wanted topics of one instance and the delivery of their events. */
 export class RedisSubscriber {
@@ -45,7 +46,13 @@ export class RedisSubscriber {
         try {
           this.onResume();
         } catch (err) {
-          console.error("bus: resume listener threw", err);
+          log.error(
+            "bus.resume_listener_threw",
+            "The bus resume listener threw",
+            {
+              err,
+            },
+          );
         }
       }));
   }
@@ -98,7 +105,10 @@ export class RedisSubscriber {
       this.listener(channel, event);
     } catch (err) {
       // The contract says listeners do not throw; one that does must not stop the subscriber.
-      console.error("bus: listener threw", err);
+      log.error("bus.listener_threw", "The bus listener threw", {
+        topic: channel,
+        err,
+      });
     }
   }
 

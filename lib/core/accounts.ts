@@ -6,6 +6,7 @@ import type { StoredSession } from "../store/store.ts";
 import { topics } from "../bus/topics.ts";
 import type { CoreDeps } from "./deps.ts";
 import { newId, randomSecret, sha256Hex } from "./ids.ts";
+import { log } from "../log.ts";
 
 /** How long a login session lasts. */
 export const sessionTtlMs = 30 * 24 * 60 * 60 * 1000;
@@ -86,7 +87,11 @@ export async function logout(deps: CoreDeps, token: string): Promise<void> {
     session_id: session.id,
   })
     .catch((err) =>
-      console.warn("logout: could not tell other instances:", err?.message)
+      log.warn(
+        "accounts.logout_not_announced",
+        "logout: could not tell other instances",
+        { user_id: session.user_id, err },
+      )
     );
 }
 

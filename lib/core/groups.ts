@@ -6,6 +6,7 @@ import type { StoredGroup } from "../store/store.ts";
 import type { CoreDeps } from "./deps.ts";
 import { groupHead } from "./history.ts";
 import { newId, randomSecret } from "./ids.ts";
+import { log } from "../log.ts";
 
 /** The API shape of a group; the invite code only for members. */
 export function toGroup(group: StoredGroup, forMember: boolean): Group {
@@ -88,7 +89,11 @@ async function announceJoin(deps: CoreDeps, groupId: string, userId: string) {
       online,
     });
   } catch (err) {
-    console.warn("groups: could not announce a join:", (err as Error)?.message);
+    log.warn("groups.join_not_announced", "groups: could not announce a join", {
+      group_id: groupId,
+      user_id: userId,
+      err,
+    });
   }
 }
 

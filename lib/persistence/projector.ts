@@ -6,6 +6,7 @@
  */
 import type { Bus } from "../bus/bus.ts";
 import type { Store } from "../store/store.ts";
+import { log } from "../log.ts";
 
 export interface ProjectorOptions {
   bus: Bus;
@@ -57,9 +58,13 @@ export class PersistenceProjector {
         await this.#step(this.#options.blockMs);
         backoff = 100;
       } catch (err) {
-        console.warn(
-          `persistence: retrying in ${backoff} ms:`,
-          (err as Error)?.message ?? err,
+        log.warn(
+          "persistence.retry",
+          `persistence: retrying in ${backoff} ms`,
+          {
+            backoff_ms: backoff,
+            err,
+          },
         );
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(maxBackoffMs, backoff * 2);
@@ -88,9 +93,10 @@ export class PersistenceProjector {
         await this.#options.store.insertMessages(messages);
         return await this.#advanceAuthorsReads(messages);
       } catch (err) {
-        console.warn(
-          `persistence: store write failed, retrying in ${backoff} ms:`,
-          err,
+        log.warn(
+          "persistence.store_write_failed",
+          `persistence: store write failed, retrying in ${backoff} ms`,
+          { backoff_ms: backoff, messages: messages.length, err },
         );
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(maxBackoffMs, backoff * 2);

@@ -14,6 +14,7 @@ import {
 } from "../bus/_redis_client.ts";
 import type { Presence } from "./presence.ts";
 import { presenceScripts } from "./_redis_scripts.ts";
+import { log } from "../log.ts";
 
 /** Options of the Redis presence; the connection settings default to the seed's. */
 export interface RedisPresenceOptions extends RedisClientSettings {
@@ -151,9 +152,10 @@ export class RedisPresence implements Presence {
         presenceKeys.userPrefix,
       );
     } catch (err) {
-      console.warn(
-        `presence: could not release instance ${this.id}; peers will expire it`,
-        err,
+      log.warn(
+        "presence.release_failed",
+        "presence: could not release this instance; peers will expire it",
+        { err },
       );
     } finally {
       await this.client.close();
@@ -231,13 +233,20 @@ export class RedisPresence implements Presence {
         sweepBudget,
         this.id,
       );
-      if (this.#failing) console.warn("presence: heartbeat recovered");
+      if (this.#failing) {
+        log.warn(
+          "presence.heartbeat_recovered",
+          "presence: heartbeat recovered",
+        );
+      }
       this.#failing = false;
       offline.push(...swept);
       if (offline.length > 0) this.#report([...new Set(offline)]);
     } catch (err) {
       if (!this.#failing) {
-        console.warn("presence: heartbeat failed", (err as Error).message);
+        log.warn("presence.heartbeat_failed", "presence: heartbeat failed", {
+          err,
+        });
       }
       this.#failing = true;
     } finally {
@@ -264,7 +273,11 @@ export class RedisPresence implements Presence {
     try {
       this.#listener(userIds);
     } catch (err) {
-      console.error("presence: expiry listener threw", err);
+      log.error(
+        "presence.listener_threw",
+        "presence: expiry listener threw",
+        { err },
+      );
     }
   }
 }

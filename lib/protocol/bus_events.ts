@@ -3,6 +3,7 @@
  * `parseBusEvent` first: a bad envelope is logged and dropped, never thrown into a fan-out loop.
  */
 import { z } from "zod";
+import { log } from "../log.ts";
 
 const id = z.string().min(1).max(64);
 const user = z.object({ id, username: z.string() });
@@ -72,15 +73,17 @@ export function parseBusEvent(raw: string | unknown): BusEvent | null {
     try {
       value = JSON.parse(raw);
     } catch {
-      console.warn("bus: dropped an envelope that is not JSON");
+      log.warn(
+        "bus.envelope_dropped",
+        "bus: dropped an envelope that is not JSON",
+      );
       return null;
     }
   }
   const result = busEvent.safeParse(value);
   if (result.success) return result.data;
-  console.warn(
-    "bus: dropped an invalid envelope:",
-    result.error.issues[0]?.message,
-  );
+  log.warn("bus.envelope_dropped", "bus: dropped an invalid envelope", {
+    issue: result.error.issues[0]?.message,
+  });
   return null;
 }

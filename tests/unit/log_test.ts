@@ -90,10 +90,15 @@ Deno.test("the default text format reads as a sentence with its event and fields
   const lines = capture({}, () => {
     log.info("server.listening", "Salvioris listening on http://localhost:1");
     log.warn("persistence.retry", "Store write failed", { backoff_ms: 200 });
+    log.warn("bus.down", "No bus", { err: new Error("connection refused") });
   });
   assert.equal(lines[0].line, "Salvioris listening on http://localhost:1");
   assert.equal(
     lines[1].line,
     "WARN Store write failed (persistence.retry backoff_ms=200)",
+  );
+  assert.equal(
+    lines[2].line,
+    "WARN No bus: Error: connection refused (bus.down)",
   );
 });
