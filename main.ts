@@ -21,7 +21,9 @@ const config = loadConfig(Deno.env.toObject());
 
 // A stray rejected promise is a bug to log, never a reason to drop every user's socket.
 globalThis.addEventListener("unhandledrejection", (event) => {
-  console.error("unhandled rejection:", event.reason);
+  log.error("process.unhandled_rejection", "unhandled rejection", {
+    err: event.reason,
+  });
   event.preventDefault();
 });
 const instanceId = config.instanceId ?? newId();
@@ -71,7 +73,8 @@ const server = await startServer({
       userFromRequest: async (req) => (await callerOf(deps, req))?.user ?? null,
     }),
 });
-console.log(
+log.info(
+  "server.listening",
   `Salvioris listening on http://localhost:${server.port} ` +
     `(bus: ${config.redisUrl ? "redis" : "embedded (deno kv)"}, store: ${
       config.mongodbUri ? "mongodb" : "deno kv"
@@ -89,7 +92,7 @@ if (server.metricsPort !== undefined) {
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   try {
     Deno.addSignalListener(signal, async () => {
-      console.log(`${signal}: shutting down`);
+      log.info("server.shutting_down", `${signal}: shutting down`);
       try {
         await server.shutdown();
       } finally {

@@ -73,6 +73,10 @@ async function detach(gw: Gateway, connection: Connection): Promise<void> {
   connection.close(CloseCode.normal, "closed");
   gw.hub.remove(connection);
   const userId = connection.userId;
+  log.debug("gateway.socket_closed", "gateway: socket closed", {
+    socket_id: connection.id,
+    user_id: userId ?? undefined,
+  });
   if (!userId) return;
   try {
     for (const groupId of connection.typing.clear()) {

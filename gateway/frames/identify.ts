@@ -41,6 +41,10 @@ export async function becomeReady(
   if (connection.closed) return;
   connection.caller = caller;
   gw.hub.add(connection);
+  log.debug("gateway.identified", "gateway: socket identified", {
+    socket_id: connection.id,
+    user_id: caller.user.id,
+  });
   connection.send({
     type: "ready",
     session_id: connection.id,
