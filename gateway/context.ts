@@ -14,6 +14,16 @@ export interface GatewaySettings {
   heartbeatIntervalMs: number;
   rates: RateSettings;
   allowedOrigins: string[];
+  /** Caps on open sockets (defaults in `admission.ts`). */
+  sockets?: SocketLimits;
+}
+
+/** Open sockets allowed in total and per client address, identified or not yet. */
+export interface SocketLimits {
+  maxSockets: number;
+  maxPerAddress: number;
+  maxUnidentified: number;
+  maxUnidentifiedPerAddress: number;
 }
 
 export interface Gateway {
