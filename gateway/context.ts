@@ -1,5 +1,6 @@
 /** What every frame handler receives: the core's ports, this instance's hub and its settings. */
 import type { CoreDeps } from "../lib/core/deps.ts";
+import type { SocketAdmission } from "./admission.ts";
 import type { Hub } from "./hub.ts";
 
 /** Per-socket budgets: frames of any type, and `message` frames. */
@@ -30,4 +31,6 @@ export interface Gateway {
   deps: CoreDeps;
   hub: Hub;
   settings: GatewaySettings;
+  /** Caps on open and unidentified sockets, checked before each upgrade. */
+  admission: SocketAdmission;
 }
