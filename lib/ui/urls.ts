@@ -43,6 +43,7 @@ export function parseInviteLink(text: string): Invite | null {
 const base = "http://next.invalid";
 
 /** C0 and C1 controls, DEL and the spaces a URL parser strips or a browser may ignore. */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
 const unsafeChars = /[\u0000-\u0020\u007F-\u009F\\]/;
 
 /**
