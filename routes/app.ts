@@ -10,6 +10,7 @@ import { groupRoutes } from "./api_groups.ts";
 import { healthRoutes } from "./health.ts";
 import { clientAddress, type HttpRateSettings, limitBy } from "./rate_limit.ts";
 import { KeyedLimiter } from "../lib/core/rate_limit.ts";
+import { apiHeaders, refuseCrossSite, strictTransport } from "./security.ts";
 
 export interface AppOptions {
   gateway: Gateway;
@@ -26,6 +27,9 @@ export function createApp(
 ): Hono {
   const app = new Hono();
   const deps = gateway.deps;
+  app.use("*", strictTransport());
+  app.use("/api/*", apiHeaders());
+  app.use("*", refuseCrossSite(gateway.settings.allowedOrigins));
   app.use(
     "/api/*",
     bodyLimit({

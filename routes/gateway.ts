@@ -39,9 +39,17 @@ export function gatewayRoutes(gw: Gateway): Hono {
         credentials = "unchecked"; // the store did not answer: not the client's fault
       }
     }
-    const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout: 0 });
-    attachSocket(gw, socket, caller, credentials);
-    return response;
+    let upgraded: { socket: WebSocket; response: Response };
+    try {
+      upgraded = Deno.upgradeWebSocket(req, { idleTimeout: 0 });
+    } catch {
+      // Not a valid handshake (no `Connection: upgrade`, no key, wrong version): the client's fault.
+      return c.json({
+        error: { code: "bad_request", message: "Invalid WebSocket handshake" },
+      }, 400);
+    }
+    attachSocket(gw, upgraded.socket, caller, credentials);
+    return upgraded.response;
   });
   return app;
 }
