@@ -10,6 +10,7 @@ import { groupRoutes } from "./api_groups.ts";
 import { healthRoutes } from "./health.ts";
 import { authGuards } from "./auth_guard.ts";
 import type { HttpRateSettings } from "./rate_limit.ts";
+import { apiHeaders, refuseCrossSite, strictTransport } from "./security.ts";
 
 export interface AppOptions {
   gateway: Gateway;
@@ -26,6 +27,9 @@ export function createApp(
 ): Hono {
   const app = new Hono();
   const deps = gateway.deps;
+  app.use("*", strictTransport());
+  app.use("/api/*", apiHeaders());
+  app.use("*", refuseCrossSite(gateway.settings.allowedOrigins));
   app.use(
     "/api/*",
     bodyLimit({

@@ -56,11 +56,17 @@ export function gatewayRoutes(gw: Gateway): Hono {
     }
     const anonymous = gw.admission.refusal(address, { anonymous: !caller });
     if (anonymous) return refuse(c, anonymous);
-    const { socket, response } = Deno.upgradeWebSocket(req, {
-      idleTimeout: peerIdleTimeoutS,
-    });
-    attachSocket(gw, socket, caller, credentials, address);
-    return response;
+    let upgraded: { socket: WebSocket; response: Response };
+    try {
+      upgraded = Deno.upgradeWebSocket(req, { idleTimeout: peerIdleTimeoutS });
+    } catch {
+      // Not a valid handshake (no `Connection: upgrade`, no key, wrong version): the client's fault.
+      return c.json({
+        error: { code: "bad_request", message: "Invalid WebSocket handshake" },
+      }, 400);
+    }
+    attachSocket(gw, upgraded.socket, caller, credentials, address);
+    return upgraded.response;
   });
   return app;
 }
