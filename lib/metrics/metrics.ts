@@ -100,8 +100,15 @@ export const metrics = {
   rateLimited: new client.Counter({
     name: "salvioris_rate_limited_total",
     help:
-      "Requests and frames refused as rate_limited, by budget (socket_frame, socket_message, socket_queue, http)",
+      "Requests and frames refused as rate_limited, by budget (socket_frame, socket_message, socket_queue, http, login_failures)",
     labelNames: ["scope"] as const,
+    registers,
+  }),
+  socketsRefused: new client.Counter({
+    name: "salvioris_socket_upgrades_refused_total",
+    help:
+      "Gateway upgrades refused by the socket caps, by HTTP status (503 instance full, 429 per address)",
+    labelNames: ["status"] as const,
     registers,
   }),
   socketCloses: new client.Counter({
