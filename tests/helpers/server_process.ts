@@ -30,6 +30,8 @@ export async function tempKvPath(): Promise<string> {
 /** Starts `main.ts` with the given environment on a free port (or `PORT` if given). */
 export async function startServerProcess(
   env: Record<string, string>,
+  /** Another entry point than `main.ts`, e.g. the bundled single file. */
+  options: { entry?: string } = {},
 ): Promise<ServerProcess> {
   const fullEnv = {
     PORT: "0",
@@ -40,7 +42,9 @@ export async function startServerProcess(
     ...env,
   };
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-check", mainPath],
+    args: options.entry
+      ? ["run", "-A", "--unstable-kv", options.entry]
+      : ["run", "-A", "--no-check", mainPath],
     env: fullEnv,
     stdout: "piped",
     stderr: "piped",
