@@ -119,6 +119,7 @@ function listen(config: Config, deps: CoreDeps): Promise<RunningServer> {
           (await callerOf(deps, req))?.user ?? null,
       }),
   }).catch((err) => {
+    if (err instanceof StartupError) throw err; // it names its own setting
     const what = err instanceof Deno.errors.AddrInUse
       ? `Cannot listen on ${config.host}:${config.port}: the address is in use`
       : `Cannot listen on ${config.host}:${config.port}: ${reasonOf(err)}`;

@@ -25,6 +25,7 @@ import {
 import { observedBus } from "./metrics/observed_bus.ts";
 import { timedStore } from "./metrics/timed_store.ts";
 import { log } from "./log.ts";
+import { reasonOf, StartupError } from "./startup.ts";
 
 export interface ServerOptions {
   deps: CoreDeps;
@@ -52,6 +53,8 @@ export async function startServer(
   options: ServerOptions,
 ): Promise<RunningServer> {
   const { settings } = options;
+  // First, so a taken METRICS_PORT stops start-up before anything else has begun.
+  const metricsServer = listenForMetrics(options);
   // Measured from the outside: the adapters and the core do not know they are observed.
   const deps = {
     ...options.deps,
@@ -96,11 +99,6 @@ export async function startServer(
     hostname: options.host,
     onListen: () => {},
   }, app.fetch);
-  const metricsPort = options.metrics?.port;
-  const metricsServer = metricsPort === undefined ? null : serveMetricsPort(
-    { ...options.metrics, port: metricsPort },
-    options.host,
-  );
 
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
@@ -127,6 +125,21 @@ export async function startServer(
     metricsPort: metricsServer?.addr.port,
     shutdown,
   };
+}
+
+/** The separate `/metrics` listener, when `metrics.port` is set. */
+function listenForMetrics(options: ServerOptions) {
+  const port = options.metrics?.port;
+  if (port === undefined) return null;
+  try {
+    return serveMetricsPort({ ...options.metrics, port }, options.host);
+  } catch (err) {
+    throw new StartupError(
+      `Cannot serve metrics on ${options.host}:${port}: ${reasonOf(err)}`,
+      "METRICS_PORT",
+      { cause: err },
+    );
+  }
 }
 
 /** What the metrics and `/readyz` read from this instance. */

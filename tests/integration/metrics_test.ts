@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { newGroup, newUser } from "../helpers/api_client.ts";
 import { integration, withServer } from "../helpers/fixture.ts";
 import { GatewayClient } from "../helpers/gateway_client.ts";
+import { tempKvPath } from "../helpers/server_process.ts";
 import {
   type Scrape,
   scrapeFrom,
@@ -13,6 +14,7 @@ import {
 } from "../helpers/prometheus.ts";
 
 const token = "metrics-token-for-tests-0123456789";
+const mainPath = new URL("../../main.ts", import.meta.url).pathname;
 
 /** How much a series grew between two scrapes. */
 function grew(
@@ -205,3 +207,38 @@ async function announcedMetricsPort(output: () => string): Promise<number> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+Deno.test(
+  "a METRICS_PORT already in use stops start-up with one line naming METRICS_PORT",
+  integration,
+  async () => {
+    const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    try {
+      const { code, stdout, stderr } = await new Deno.Command(
+        Deno.execPath(),
+        {
+          args: ["run", "-A", "--no-check", mainPath],
+          env: {
+            PORT: "0",
+            HOST: "127.0.0.1",
+            KV_PATH: await tempKvPath(),
+            METRICS_PORT: String(taken.addr.port),
+          },
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+        },
+      ).output();
+      const output = new TextDecoder().decode(stdout) +
+        new TextDecoder().decode(stderr);
+      assert.equal(code, 1, output);
+      assert.match(
+        output.trim().split("\n").at(-1)!,
+        /^salvioris: cannot start: Cannot serve metrics on .*\(check METRICS_PORT\)$/,
+      );
+      assert.doesNotMatch(output, /listening on/);
+    } finally {
+      taken.close();
+    }
+  },
+);
