@@ -133,18 +133,25 @@ export function describeError(
 ): Record<string, unknown> {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    const cause = err.cause instanceof Error ? err.cause.message : undefined;
+    const cause = err.cause instanceof Error ? messageOf(err.cause) : undefined;
     // Where it came from (file:line only); the stack's first line repeats the message.
     const stack = withStack
       ? err.stack?.split("\n").slice(1, 6).map((l) => l.trim())
       : undefined;
     return {
       name: err.name,
-      message: err.message,
+      message: messageOf(err),
       ...(typeof code === "string" ? { code } : {}),
       ...(cause ? { cause } : {}),
       ...(stack?.length ? { stack } : {}),
     };
   }
   return { message: String(err) };
+}
+
+/** An error's message, except where it may quote input (V8's JSON.parse errors do). */
+function messageOf(err: Error): string {
+  return err instanceof SyntaxError
+    ? "(not logged: it may quote its input)"
+    : err.message;
 }

@@ -75,13 +75,17 @@ export function observedBus(bus: Bus): Bus {
       endPersistSpans(ids);
     },
   };
+  // Methods run on the adapter itself (its private fields are not the proxy's), bound once.
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(bus, {
     get(target, prop, receiver) {
       if (Object.hasOwn(overrides, prop)) {
         return overrides[prop as keyof Bus];
       }
       const value = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
+      if (typeof value !== "function") return value;
+      if (!bound.has(prop)) bound.set(prop, value.bind(target));
+      return bound.get(prop);
     },
   });
 }

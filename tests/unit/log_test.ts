@@ -102,3 +102,17 @@ Deno.test("the default text format reads as a sentence with its event and fields
     "WARN No bus: Error: connection refused (bus.down)",
   );
 });
+
+Deno.test("a JSON parse error is logged without the text it quotes", () => {
+  let err: unknown;
+  try {
+    JSON.parse("private words that are not JSON");
+  } catch (e) {
+    err = e;
+  }
+  const [{ line }] = capture({ format: "json" }, () => {
+    log.error("http.unexpected", "Unexpected error", { err });
+  });
+  assert.ok(!line.includes("private words"), line);
+  assert.equal(JSON.parse(line).err.name, "SyntaxError");
+});
