@@ -37,6 +37,10 @@ export class KvHandoff {
   /** Unacknowledged entries, mirrored from `backlogKey` so appends need not read it. */
   backlog: number;
   #next: number;
+  /** When each entry this process appended entered the hand-off, until acknowledged. */
+  #appendedAt = new Map<number, number>();
+  /** Entries older than this process are at least this old. */
+  #loadedAt = Date.now();
   #taken = new Map<number, Taken>();
   #wakeReaders = new Set<() => void>();
 
@@ -68,6 +72,7 @@ export class KvHandoff {
 
   /** Records that an append committed entry `next` (one more waits) and wakes waiting readers. */
   appended(): void {
+    this.#appendedAt.set(this.#next, Date.now());
     this.#next++;
     this.backlog++;
     for (const wake of this.#wakeReaders) wake();
@@ -115,10 +120,22 @@ export class KvHandoff {
     }
   }
 
-  /** When the oldest waiting entry's message was created (epoch ms), null when none waits. */
+  /**
+   * When the oldest waiting entry entered the hand-off (epoch ms), null when none waits. Times
+   * are remembered in memory (an entry holds no time of its own); an entry a previous process
+   * left is dated when this one started.
+   */
   async oldestAt(): Promise<number | null> {
-    const iter = this.kv.list<Message>({ prefix: handoffPrefix }, { limit: 1 });
-    for await (const entry of iter) return Date.parse(entry.value.created_at);
+    const iter = this.kv.list({ prefix: handoffPrefix }, { limit: 1 });
+    for await (const entry of iter) {
+      const n = entry.key.at(-1) as number;
+      // Numbers below the oldest are gone (acknowledged elsewhere): forget them.
+      for (const known of this.#appendedAt.keys()) {
+        if (known >= n) break;
+        this.#appendedAt.delete(known);
+      }
+      return this.#appendedAt.get(n) ?? this.#loadedAt;
+    }
     return null;
   }
 
@@ -194,7 +211,10 @@ export class KvHandoff {
       }
       if (stamps.size > 0) op.sum(backlogKey, u64 - BigInt(stamps.size));
       if ((await retryWhileLocked(() => op.commit())).ok) {
-        for (const n of entries) this.#taken.delete(n);
+        for (const n of entries) {
+          this.#taken.delete(n);
+          this.#appendedAt.delete(n);
+        }
         this.backlog = Math.max(0, this.backlog - stamps.size);
         return;
       }

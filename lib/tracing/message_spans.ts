@@ -25,7 +25,7 @@ import type { Message } from "../protocol/types.ts";
 
 const tracer = trace.getTracer("salvioris");
 /** Append contexts remembered for later spans; the oldest are forgotten first. */
-const maxRemembered = 10_000;
+const maxRemembered = 20_000;
 const rememberMs = 10 * 60_000;
 /** Persist spans open at once (a hand-off batch is at most 1000 entries). */
 const maxOpenPersists = 5_000;
@@ -36,14 +36,20 @@ const appended = new Map<string, { ctx: SpanContext; at: number }>();
 const persisting = new Map<string, Span>();
 
 /** Attributes every span of a message carries. */
-function messageAttributes(message: Message): Record<string, string | number> {
-  const rev = (message as { rev?: unknown }).rev;
+function messageAttributes(
+  message: { group_id: string; seq: number; id?: string; rev?: number },
+): Record<string, string | number> {
   return {
     "chat.group_id": message.group_id,
     "chat.seq": message.seq,
-    "chat.message_id": message.id,
-    ...(typeof rev === "number" ? { "chat.rev": rev } : {}),
+    ...(message.id === undefined ? {} : { "chat.message_id": message.id }),
+    ...(typeof message.rev === "number" ? { "chat.rev": message.rev } : {}),
   };
+}
+
+/** A message's (or event's) place in its group, as the hand-off knows it. */
+function positionKey(ref: { group_id: string; seq: number; rev?: number }) {
+  return `${ref.group_id}/${ref.seq}/${ref.rev ?? ""}`;
 }
 
 /** Starts the append span of a draft (child of the request's span, if any). */
@@ -82,6 +88,10 @@ export function endAppendSpan(
   }
   span.setAttribute("chat.outcome", outcome.status);
   if (outcome.message) span.setAttributes(messageAttributes(outcome.message));
+  if (outcome.status === "appended" && outcome.message) {
+    // The hand-off may name the message by its place rather than carry it.
+    remember(positionKey(outcome.message), span.spanContext());
+  }
   span.end();
 }
 
@@ -100,20 +110,26 @@ export function inFanoutSpan(message: Message, fanOut: () => void): void {
   }
 }
 
+/** What a hand-off entry holds: the message, or a reference to one event of its group. */
+type HandedOff = {
+  id: string;
+  message?: Message;
+  event?: { group_id: string; seq: number; rev?: number };
+};
+
 /** Opens the persist span of each message handed to the projector. */
-export function startPersistSpans(
-  entries: Array<{ id: string; message?: Message }>,
-): void {
+export function startPersistSpans(entries: HandedOff[]): void {
   if (!recording) return;
   for (const entry of entries) {
-    if (!entry.message || persisting.size >= maxOpenPersists) continue;
+    const ref = entry.message ?? entry.event;
+    if (!ref || persisting.size >= maxOpenPersists) continue;
     // Read again (a retry after a failed write): the earlier attempt's span ends unfinished.
     endPersist(entry.id, "read again");
     persisting.set(
       entry.id,
       tracer.startSpan("chat.message.persist", {
-        attributes: messageAttributes(entry.message),
-      }, parentOf(entry.message.id)),
+        attributes: messageAttributes(ref),
+      }, parentOf(positionKey(ref))),
     );
   }
 }
@@ -131,14 +147,15 @@ function endPersist(id: string, failure?: string): void {
   span.end();
 }
 
-function parentOf(messageId: string) {
-  const known = appended.get(messageId);
+/** The context of the append remembered under `key` (a message id or a position). */
+function parentOf(key: string) {
+  const known = appended.get(key);
   return known ? trace.setSpanContext(ROOT_CONTEXT, known.ctx) : ROOT_CONTEXT;
 }
 
-function remember(messageId: string, ctx: SpanContext): void {
+function remember(key: string, ctx: SpanContext): void {
   const now = Date.now();
-  appended.set(messageId, { ctx, at: now });
+  appended.set(key, { ctx, at: now });
   for (const [id, entry] of appended) {
     if (appended.size <= maxRemembered && now - entry.at < rememberMs) break;
     appended.delete(id);
