@@ -47,6 +47,8 @@ export class Connection {
   readonly rejections: WindowCounter;
   #socket: SocketLike;
   #closed = false;
+  /** Set once an identity is being established (cookie or `identify`): one socket, one user. */
+  #identityClaimed = false;
   #now: () => number;
 
   constructor(options: ConnectionOptions) {
@@ -71,6 +73,21 @@ export class Connection {
 
   get userId(): string | null {
     return this.caller?.user.id ?? null;
+  }
+
+  /**
+   * Claims the socket's one identity, synchronously, before any await: a second `identify`
+   * (also one racing the cookie's `ready`) then finds it taken. False when it was taken already.
+   */
+  claimIdentity(): boolean {
+    if (this.#identityClaimed) return false;
+    this.#identityClaimed = true;
+    return true;
+  }
+
+  /** Gives the claim back when identifying failed before `ready`, so the client may retry. */
+  releaseIdentity(): void {
+    if (!this.caller) this.#identityClaimed = false;
   }
 
   get closed(): boolean {

@@ -30,6 +30,8 @@ export function attachSocket(
     rates: gw.settings.rates,
   });
   gw.hub.open.add(connection);
+  // Claimed now, before any frame can arrive: an `identify` racing the cookie's `ready` loses.
+  if (caller) connection.claimIdentity();
   socket.onopen = () => {
     connection.send({
       type: "hello",
