@@ -64,6 +64,14 @@ async function subscribeOne(
   connection.streams.set(groupId, stream);
   // Join the topic before reading the head: every later message then arrives live.
   await hub.link(connection, groupId);
+  // A leave between the first check and the link published its `member_left` before this socket
+  // listened, so nothing ended the new link: check again now that any later leave reaches it.
+  if (!await deps.store.isMember(groupId, connection.userId!)) {
+    hub.unsubscribe(connection, groupId);
+    throw errors.forbidden("You are not a member of this group", {
+      group_id: groupId,
+    });
+  }
   const head = await groupHead(deps, groupId);
   let replay: Message[] = [];
   if (since !== undefined && since !== head) {
