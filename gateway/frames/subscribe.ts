@@ -59,6 +59,7 @@ async function subscribeOne(
     serialize: (message) => messageFrameText(message as Message),
     resync: () => connection.send({ type: "resync", group_id: groupId }),
     fill: (after, to) => missedMessages(deps, groupId, after, to),
+    room: () => connection.room(),
   });
   connection.streams.get(groupId)?.close();
   connection.streams.set(groupId, stream);
