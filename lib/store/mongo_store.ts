@@ -27,16 +27,25 @@ export interface MongoStoreOptions {
 }
 
 const DUPLICATE_KEY = 11000;
+const SESSION_SWEEP_INTERVAL_MS = 60_000;
 const hidden = { projection: { _id: 0 } } as const;
 
 /** The `Store` port on MongoDB. */
 export class MongoStore implements Store {
   #client: MongoClient;
   #c: StoreCollections;
+  /** Without a TTL index (FerretDB), `createSession` deletes expired sessions now and then. */
+  #sweepsSessions: boolean;
+  #nextSweepAt = 0;
 
-  private constructor(client: MongoClient, c: StoreCollections) {
+  private constructor(
+    client: MongoClient,
+    c: StoreCollections,
+    ttl: boolean,
+  ) {
     this.#client = client;
     this.#c = c;
+    this.#sweepsSessions = !ttl;
   }
 
   /** Connects to `uri` and creates the indexes the contract relies on. */
@@ -52,8 +61,8 @@ export class MongoStore implements Store {
     try {
       await client.connect();
       const c = storeCollections(client.db(options.dbName));
-      await createIndexes(c);
-      return new MongoStore(client, c);
+      const ttl = await createIndexes(c);
+      return new MongoStore(client, c, ttl);
     } catch (err) {
       await client.close();
       throw err;
@@ -94,6 +103,16 @@ export class MongoStore implements Store {
     await this.#c.sessions.replaceOne({ token_hash: tokenHash }, doc, {
       upsert: true,
     });
+    await this.#sweepExpiredSessions();
+  }
+
+  /** At most once a minute per process, so that a burst of logins costs one sweep. */
+  async #sweepExpiredSessions(): Promise<void> {
+    if (!this.#sweepsSessions || Date.now() < this.#nextSweepAt) return;
+    this.#nextSweepAt = Date.now() + SESSION_SWEEP_INTERVAL_MS;
+    await this.#c.sessions.deleteMany({
+      expires_at_date: { $lte: new Date() },
+    });
   }
 
   async sessionByTokenHash(tokenHash: string): Promise<StoredSession | null> {
@@ -105,11 +124,14 @@ export class MongoStore implements Store {
   }
 
   async deleteSession(tokenHash: string): Promise<StoredSession | null> {
-    const doc = await this.#c.sessions.findOneAndDelete(
-      { token_hash: tokenHash },
-      sessionProjection,
-    );
-    return doc && isLive(doc) ? doc : null;
+    // No projection: FerretDB 1.x does not implement `fields` on findAndModify.
+    const doc = await this.#c.sessions.findOneAndDelete({
+      token_hash: tokenHash,
+    });
+    if (!doc) return null;
+    const { id, user_id, created_at, expires_at } = doc;
+    const session = { id, user_id, created_at, expires_at };
+    return isLive(session) ? session : null;
   }
 
   async createGroup(group: StoredGroup): Promise<void> {
