@@ -135,8 +135,10 @@ export class MongoStore implements Store {
   }
 
   async createGroup(group: StoredGroup): Promise<void> {
-    // Standalone servers have no multi-document transactions. The owner's membership is written
-    // first, so whoever can see the group also sees its owner as a member.
+    // No multi-document transactions (standalone MongoDB, FerretDB 1.x), so the order makes it
+    // safe: the owner's membership first, the group second. A crash between the two leaves a
+    // membership of a group that does not exist, whose id nobody was told: readers skip it
+    // (groupsOfUser), and nothing lists it. The other order could leave an ownerless group.
     const owner = { group_id: group.id, user_id: group.owner_id };
     const membership = { ...owner, joined_at: new Date() };
     if (!await insertUnlessDuplicate(this.#c.memberships, membership)) {
@@ -145,9 +147,14 @@ export class MongoStore implements Store {
     try {
       await this.#c.groups.insertOne({ ...group });
     } catch (err) {
-      // Best effort: a membership left behind names a group nobody can see or list.
+      if (!isDuplicate(err)) {
+        // The insert may have been applied before the connection failed: removing the
+        // membership now could leave that group without its owner. An orphan membership is inert.
+        throw err;
+      }
+      // Another group holds this id: the membership just written is ours, not its owner's.
       await this.#c.memberships.deleteOne(owner).catch(() => {});
-      throw isDuplicate(err) ? groupExists(group.id) : err;
+      throw groupExists(group.id);
     }
   }
 
