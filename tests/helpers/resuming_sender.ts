@@ -27,6 +27,8 @@ export class ResumingSender {
   /** How many times it resumed on another instance. */
   resumes = 0;
   #url = 0;
+  /** Messages handed to `send` so far. */
+  #sent = 0;
 
   constructor(private readonly options: ResumingSenderOptions) {}
 
@@ -53,12 +55,17 @@ export class ResumingSender {
     await this.#open(undefined);
   }
 
-  /** Sends `count` messages, one after another, each once its predecessor was echoed. */
+  /**
+   * Sends `count` more messages, one after another, each once its predecessor was echoed; the
+   * numbers (in nonces and `textOf`) continue from earlier calls.
+   */
   async send(
     count: number,
     textOf = (n: number) => `${this.options.name} ${n}`,
   ) {
-    for (let n = 0; n < count; n++) {
+    // Numbered on from earlier calls: a nonce is never reused for a new message.
+    for (const end = this.#sent + count; this.#sent < end; this.#sent++) {
+      const n = this.#sent;
       await this.#sendOne(`${this.options.name}-${n}`, textOf(n));
     }
   }
