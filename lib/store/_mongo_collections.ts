@@ -66,10 +66,10 @@ export async function createIndexes(c: StoreCollections): Promise<boolean> {
     c.groups.createIndex({ id: 1 }, unique),
     c.groups.createIndex({ public: 1, created_at: -1, id: -1 }),
     c.memberships.createIndex({ group_id: 1, user_id: 1 }, unique),
-    c.memberships.createIndex({ user_id: 1, joined_at: 1 }),
+    // `_id` last: groupsOfUser sorts by it to break ties, so the index gives the whole order.
+    c.memberships.createIndex({ user_id: 1, joined_at: 1, _id: 1 }),
     c.messages.createIndex({ group_id: 1, seq: 1 }, unique),
     c.reads.createIndex({ group_id: 1, user_id: 1 }, unique),
-    c.reads.createIndex({ user_id: 1, group_id: 1 }),
   ]);
   return ttl;
 }

@@ -1,9 +1,28 @@
 /**
  * The `Store` port on MongoDB, mirroring `kv_store.ts` method by method. Unique indexes carry
  * the rules that KV enforces with versionstamp checks, so several processes may share a database.
+ *
+ * Indexes (created by `open`, in `_mongo_collections.ts`), and the methods whose queries they serve
+ * (`tests/contracts/store_mongo_indexes_test.ts` checks every query against them):
+ * - users `{username_lower}` unique: userByName, createUser's case-insensitive uniqueness
+ * - users `{id}` unique: userById, usersByIds
+ * - sessions `{token_hash}` unique: createSession, sessionByTokenHash, deleteSession
+ * - sessions `{expires_at_date}`: TTL (expireAfterSeconds 0) on MongoDB; a plain index serving
+ *   the adapter's own sweep where TTL indexes are not implemented (FerretDB 1.x)
+ * - groups `{id}` unique: groupById, groupsOfUser's second read
+ * - groups `{public, created_at: -1, id: -1}`: publicGroups
+ * - memberships `{group_id, user_id}` unique: addMember, removeMember, isMember, memberIds,
+ *   readSeqsOfGroup, createGroup
+ * - memberships `{user_id, joined_at, _id}`: groupsOfUser (its whole sort order)
+ * - messages `{group_id, seq}` unique: insertMessages' idempotency, messagesInRange, headSeq
+ * - reads `{group_id, user_id}` unique: setReadSeq, readSeqsOfGroup, readSeqsOfUser (its `$in`
+ *   of groups is one index seek per group)
+ *
+ * Tested against FerretDB 1.24 (SQLite backend), never against MongoDB itself: see README.
  */
 import {
   type Collection,
+  type Document,
   MongoBulkWriteError,
   MongoClient,
   MongoServerError,
@@ -24,6 +43,8 @@ export interface MongoStoreOptions {
   dbName?: string;
   /** How long an operation waits for a reachable server; MongoDB's own default is 30 s. */
   serverSelectionTimeoutMS?: number;
+  /** Sees every command sent, as sent (tests check that each query has its index). */
+  onCommand?: (command: Document) => void;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -57,7 +78,10 @@ export class MongoStore implements Store {
       // Optional Message fields must stay absent, not come back as null.
       ignoreUndefined: true,
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+      monitorCommands: options.onCommand !== undefined,
     });
+    const onCommand = options.onCommand;
+    if (onCommand) client.on("commandStarted", (e) => onCommand(e.command));
     try {
       await client.connect();
       const c = storeCollections(client.db(options.dbName));
