@@ -23,7 +23,7 @@ export interface MembershipDoc {
   joined_at: Date;
 }
 
-/** A user's read position in a group. */
+/** A read position of a user in a group; the highest of a user's is theirs. */
 export interface ReadDoc {
   group_id: string;
   user_id: string;
@@ -69,7 +69,8 @@ export async function createIndexes(c: StoreCollections): Promise<boolean> {
     // `_id` last: groupsOfUser sorts by it to break ties, so the index gives the whole order.
     c.memberships.createIndex({ user_id: 1, joined_at: 1, _id: 1 }),
     c.messages.createIndex({ group_id: 1, seq: 1 }, unique),
-    c.reads.createIndex({ group_id: 1, user_id: 1 }, unique),
+    // One document per position (see `_mongo_reads.ts`).
+    c.reads.createIndex({ group_id: 1, user_id: 1, seq: 1 }, unique),
   ]);
   return ttl;
 }

@@ -15,19 +15,12 @@
  *   readSeqsOfGroup, createGroup
  * - memberships `{user_id, joined_at, _id}`: groupsOfUser (its whole sort order)
  * - messages `{group_id, seq}` unique: insertMessages' idempotency, messagesInRange, headSeq
- * - reads `{group_id, user_id}` unique: setReadSeq, readSeqsOfGroup, readSeqsOfUser (its `$in`
- *   of groups is one index seek per group)
+ * - reads `{group_id, user_id, seq}` unique: setReadSeq (insert-only, see `_mongo_reads.ts`),
+ *   readSeqsOfGroup, readSeqsOfUser (its `$in` of groups is one index seek per group)
  *
  * Tested against FerretDB 1.24 (SQLite backend), never against MongoDB itself: see README.
  */
-import {
-  type Collection,
-  type Document,
-  MongoBulkWriteError,
-  MongoClient,
-  MongoServerError,
-  type OptionalUnlessRequiredId,
-} from "mongodb";
+import { type Document, MongoClient } from "mongodb";
 import type { Message, User } from "../protocol/types.ts";
 import type { Store, StoredGroup, StoredSession, StoredUser } from "./store.ts";
 import {
@@ -36,6 +29,8 @@ import {
   storeCollections,
 } from "./_mongo_collections.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
+import * as reads from "./_mongo_reads.ts";
+import { insertUnlessDuplicate, isDuplicate } from "./_mongo_writes.ts";
 
 /** Options of `MongoStore.open`. */
 export interface MongoStoreOptions {
@@ -47,7 +42,6 @@ export interface MongoStoreOptions {
   onCommand?: (command: Document) => void;
 }
 
-const DUPLICATE_KEY = 11000;
 const SESSION_SWEEP_INTERVAL_MS = 60_000;
 const hidden = { projection: { _id: 0 } } as const;
 
@@ -268,44 +262,24 @@ export class MongoStore implements Store {
     seq: number,
   ): Promise<number> {
     checkReadSeq(seq);
-    const filter = { group_id: groupId, user_id: userId };
-    // Two first writes may race to upsert; the loser's retry then updates the winner's document.
-    for (let attempt = 1;; attempt++) {
-      try {
-        const doc = await this.#c.reads.findOneAndUpdate(filter, {
-          $max: { seq },
-        }, {
-          upsert: true,
-          returnDocument: "after",
-        });
-        return doc?.seq ?? seq;
-      } catch (err) {
-        if (attempt >= 3 || !isDuplicate(err)) throw err;
-      }
-    }
+    return await reads.setReadSeq(this.#c.reads, groupId, userId, seq);
   }
 
   async readSeqsOfUser(
     userId: string,
     groupIds: string[],
   ): Promise<Map<string, number>> {
-    const docs = await this.#c.reads.find({
-      user_id: userId,
-      group_id: { $in: groupIds },
-    }).toArray();
-    return new Map(docs.map((d) => [d.group_id, d.seq]));
+    return await reads.readSeqsOfUser(this.#c.reads, userId, groupIds);
   }
 
   async readSeqsOfGroup(groupId: string): Promise<Map<string, number>> {
-    const [members, docs] = await Promise.all([
+    const [members, positions] = await Promise.all([
       this.memberIds(groupId),
-      this.#c.reads.find({ group_id: groupId }).toArray(),
+      reads.readSeqsOfGroup(this.#c.reads, groupId),
     ]);
     // A former member's position stays stored for a rejoin, but is no member's position.
     const current = new Set(members);
-    return new Map(
-      docs.filter((d) => current.has(d.user_id)).map((d) => [d.user_id, d.seq]),
-    );
+    return new Map([...positions].filter(([user]) => current.has(user)));
   }
 
   async healthy(): Promise<boolean> {
@@ -334,29 +308,4 @@ function groupExists(id: string): Error {
 function isLive(session: StoredSession): boolean {
   // An unparsable expiry counts as expired: NaN compares false.
   return Date.parse(session.expires_at) > Date.now();
-}
-
-/** Inserts a copy of `doc`; false when a unique index already holds its key. */
-async function insertUnlessDuplicate<T extends object>(
-  collection: Collection<T>,
-  doc: T,
-): Promise<boolean> {
-  try {
-    // Our documents carry no `_id`, so a copy of one is what the driver's type asks for.
-    await collection.insertOne({ ...doc } as OptionalUnlessRequiredId<T>);
-    return true;
-  } catch (err) {
-    if (isDuplicate(err)) return false;
-    throw err;
-  }
-}
-
-/** True for duplicate-key errors only: a bulk error counts when all its write errors are. */
-function isDuplicate(err: unknown): boolean {
-  if (err instanceof MongoBulkWriteError) {
-    const errors = [err.writeErrors].flat();
-    return errors.length > 0 && errors.every((e) => e.code === DUPLICATE_KEY) &&
-      err.result.getWriteConcernError() === undefined;
-  }
-  return err instanceof MongoServerError && err.code === DUPLICATE_KEY;
 }
