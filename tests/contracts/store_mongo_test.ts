@@ -1,6 +1,6 @@
 /**
- * Runs the store contract against a MongoDB-protocol server: a private FerretDB for this file, or
- * the server `MONGODB_URI` names. Each case gets a fresh database, dropped afterwards. Ignored
+ * Runs the store contract against a MongoDB-protocol server: the one `MONGODB_URI` names, or a
+ * private FerretDB for this file. Each case gets a fresh database, dropped afterwards. Ignored
  * with a printed reason when neither is available, unless `REQUIRE_MONGO=1`.
  */
 import { MongoClient } from "mongodb";

@@ -1,6 +1,6 @@
 /**
- * A MongoDB-protocol server for tests: a private FerretDB (SQLite backend, its own temp folder and
- * free port on 127.0.0.1, killed when the test ends), or the server `MONGODB_URI` names. Tests
+ * A MongoDB-protocol server for tests: the server `MONGODB_URI` names, or else a private FerretDB
+ * (SQLite backend, its own temp folder and free port on 127.0.0.1, killed when the test ends). Tests
  * register through `mongoTest`, ignored with a printed reason when neither is available, unless
  * `REQUIRE_MONGO=1`. Tests that stop and restart the database use `ferretdbTest`: they need a
  * private server.
@@ -79,7 +79,7 @@ if (mongoReason) {
 /** Test options: the driver's pool and monitors outlive a test by design. */
 const driverOwned = { sanitizeOps: false, sanitizeResources: false };
 
-/** Registers a test that needs a MongoDB-protocol server (private FerretDB or `MONGODB_URI`). */
+/** Registers a test that needs a MongoDB-protocol server (`MONGODB_URI` or private FerretDB). */
 export function mongoTest(
   name: string,
   fn: (t: Deno.TestContext) => Promise<void>,
@@ -95,11 +95,18 @@ export function ferretdbTest(
   Deno.test({ ...driverOwned, name, ignore: ferretdbReason !== null, fn });
 }
 
-/** A private FerretDB when one can be started, else the server of `MONGODB_URI`. */
+/** The server of `MONGODB_URI` when set (MongoDB proper, say), else a private FerretDB. */
 export async function startMongo(): Promise<MongoServer> {
-  if (ferretdbBinary) return await startFerretdb(ferretdbBinary);
   if (externalUri) return externalServer(externalUri);
-  throw new Error(`Cannot start MongoDB: ${mongoReason}`);
+  return await startPrivateMongo();
+}
+
+/** A private FerretDB, which a test may stop and start (for `ferretdbTest`). */
+export async function startPrivateMongo(): Promise<MongoServer> {
+  if (!ferretdbBinary) {
+    throw new Error(`Cannot start FerretDB: ${ferretdbReason}`);
+  }
+  return await startFerretdb(ferretdbBinary);
 }
 
 /** A fresh database name for one test. */

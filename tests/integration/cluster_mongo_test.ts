@@ -1,6 +1,6 @@
 /**
  * Three real instances on one private Redis with MongoDB as the history of record (`MONGODB_URI`:
- * a private FerretDB, or the server the environment names): delivery across instances, history
+ * the server the environment names, or a private FerretDB; the restart test always uses its own): delivery across instances, history
  * pages, resume on another instance, an instance SIGKILLed mid-traffic, and the database server
  * stopped and started again under traffic. After each, the history read over HTTP and the
  * database itself hold every echoed message exactly once.
@@ -17,6 +17,7 @@ import {
   type MongoServer,
   mongoTest,
   startMongo,
+  startPrivateMongo,
   testDbName,
 } from "../helpers/ferretdb_server.ts";
 import { type Frame, GatewayClient } from "../helpers/gateway_client.ts";
@@ -36,11 +37,15 @@ const unthrottled = {
 
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
-/** Runs `fn` with a MongoDB server and a fresh database name on it, killed afterwards. */
+/**
+ * Runs `fn` with a MongoDB server (a private one when `restartable`) and a fresh database name on
+ * it; a private server is killed afterwards.
+ */
 async function withMongo(
+  restartable: boolean,
   fn: (mongo: MongoServer, uri: string) => Promise<void>,
 ): Promise<void> {
-  const mongo = await startMongo();
+  const mongo = restartable ? await startPrivateMongo() : await startMongo();
   try {
     await fn(mongo, mongo.uriOf(testDbName()));
   } catch (err) {
@@ -86,7 +91,7 @@ async function sendersOnEveryInstance(
 mongoTest(
   "three instances on one Redis and one MongoDB database deliver, page history, resume, and lose nothing to a SIGKILL",
   async (t) => {
-    await withMongo(async (_mongo, uri) => {
+    await withMongo(false, async (_mongo, uri) => {
       await withCluster(
         { mongodbUri: uri, env: unthrottled },
         async ({ servers, storeAt }) => {
@@ -197,7 +202,7 @@ mongoTest(
 ferretdbTest(
   "the database server stopped under traffic and started again: delivery goes on through Redis, and history catches up once, with nothing lost or doubled",
   async (t) => {
-    await withMongo(async (mongo, uri) => {
+    await withMongo(true, async (mongo, uri) => {
       await withCluster(
         { mongodbUri: uri, env: unthrottled },
         async ({ servers, storeAt }) => {
