@@ -142,11 +142,12 @@ export class MongoStore implements Store {
   }
 
   async deleteSession(tokenHash: string): Promise<StoredSession | null> {
-    // No projection: FerretDB 1.x does not implement `fields` on findAndModify.
-    const doc = await this.#c.sessions.findOneAndDelete({
-      token_hash: tokenHash,
-    });
+    // Not findOneAndDelete: FerretDB 1.x hands one document to every concurrent caller (and has
+    // no projection there). A delete by `_id` counts exactly, so exactly one deleter answers.
+    const doc = await this.#c.sessions.findOne({ token_hash: tokenHash });
     if (!doc) return null;
+    const { deletedCount } = await this.#c.sessions.deleteOne({ _id: doc._id });
+    if (deletedCount !== 1) return null;
     const { id, user_id, created_at, expires_at } = doc;
     const session = { id, user_id, created_at, expires_at };
     return isLive(session) ? session : null;
