@@ -7,7 +7,8 @@
  * On MongoDB itself it also asks `explain` and requires an index scan. FerretDB 1.24's SQLite
  * backend cannot show that: its explain reports SQLite's plan, `SCAN <table>` with
  * `filterPushdown: false`, for every filter but `{_id: <string>}`. It evaluates other filters in
- * its own process, whatever indexes exist; it uses the unique indexes to refuse duplicates.
+ * its own process, whatever indexes exist; it uses the unique indexes to refuse duplicates. (Its
+ * PostgreSQL backend pushes equalities down as jsonb containment, which btree indexes do not serve.)
  */
 import assert from "node:assert/strict";
 import { type Document, MongoClient } from "mongodb";
