@@ -6,6 +6,7 @@
  * database itself hold every echoed message exactly once.
  */
 import assert from "node:assert/strict";
+import { MongoClient } from "mongodb";
 import { newGroup, newUser } from "../helpers/api_client.ts";
 import {
   assertExactlyOnce,
@@ -39,19 +40,26 @@ const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 /**
  * Runs `fn` with a MongoDB server (a private one when `restartable`) and a fresh database name on
- * it; a private server is killed afterwards.
+ * it; the database is dropped afterwards and a private server killed.
  */
 async function withMongo(
   restartable: boolean,
   fn: (mongo: MongoServer, uri: string) => Promise<void>,
 ): Promise<void> {
   const mongo = restartable ? await startPrivateMongo() : await startMongo();
+  const dbName = testDbName();
   try {
-    await fn(mongo, mongo.uriOf(testDbName()));
+    await fn(mongo, mongo.uriOf(dbName));
   } catch (err) {
     console.error(`--- mongo output ---\n${mongo.output().slice(-3000)}`);
     throw err;
   } finally {
+    // A server of MONGODB_URI outlives the test: leave it as it was found.
+    const client = new MongoClient(mongo.uri, {
+      serverSelectionTimeoutMS: 5000,
+    });
+    await client.db(dbName).dropDatabase().catch(() => {});
+    await client.close();
     await mongo.kill();
   }
 }
