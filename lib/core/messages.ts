@@ -67,6 +67,10 @@ export async function sendMessage(
   };
 }
 
+/**
+ * Membership, from the store; for a subscribed socket the store has `storeWaitMs` to say no, and
+ * silence (down, slow) lets the subscription vouch. Only a "no" refuses.
+ */
 async function checkSender(deps: CoreDeps, input: SendInput, userId: string) {
   if (!input.subscribed) {
     return await requireMember(deps, input.groupId, userId);
