@@ -30,7 +30,7 @@ export interface ConnectionOptions {
 export const maxBufferedBytes = 4 * 1024 * 1024;
 /** Queued bytes above which a replay waits (a quarter of the limit, so live events fit too). */
 export const replayHighWaterBytes = maxBufferedBytes / 4;
-/** A replay waiting this long without the queue shrinking at all means the client stopped reading. */
+/** A replay waiting this long without the queue shrinking at all: the client stopped reading. */
 const replayStallMs = 30_000;
 const pollMs = 10;
 
