@@ -13,6 +13,7 @@ import { PageShell } from "../components/page_shell.tsx";
 import { type IslandName, islands } from "../islands/registry.ts";
 import type { User } from "../lib/protocol/types.ts";
 import { safeNextPath } from "../lib/ui/urls.ts";
+import { log } from "../lib/log.ts";
 
 /** What the pages need from the rest of the server. */
 export interface PageDeps {
@@ -95,7 +96,11 @@ class AssetStore {
   async href(path: string): Promise<string> {
     const asset = await this.get(path);
     if (!asset) {
-      console.warn(`pages: ${path} is missing; run scripts/build_islands.ts`);
+      log.warn(
+        "pages.asset_missing",
+        `pages: ${path} is missing; run scripts/build_islands.ts`,
+        { path },
+      );
     }
     return asset ? `${path}?v=${asset.version}` : path;
   }
@@ -186,7 +191,9 @@ export function pageRoutes(deps: PageDeps): Hono {
     try {
       return await deps.userFromRequest(req);
     } catch (err) {
-      console.error("pages: cannot read the session:", err);
+      log.error("pages.session_unreadable", "pages: cannot read the session", {
+        err,
+      });
       return undefined;
     }
   }
