@@ -6,6 +6,8 @@ import { newGroup, newUser } from "../helpers/api_client.ts";
 import { integration, withServer } from "../helpers/fixture.ts";
 import { GatewayClient } from "../helpers/gateway_client.ts";
 import { tempKvPath } from "../helpers/server_process.ts";
+import { withCluster } from "../helpers/cluster.ts";
+import { redisTest } from "../helpers/redis_server.ts";
 import {
   type Scrape,
   scrapeFrom,
@@ -241,4 +243,81 @@ Deno.test(
       taken.close();
     }
   },
+);
+
+redisTest(
+  "on two instances sharing Redis the sender's instance times the fan-out, the other counts the event, and exactly one persists it",
+  async () => {
+    await withCluster(
+      { size: 2, env: { METRICS_TOKEN: token } },
+      async ({ servers: [n1, n2] }) => {
+        const scrapeAll = () =>
+          Promise.all(
+            [n1, n2].map((s) => scrapeFrom(`${s.url}/metrics`, token)),
+          );
+        const [before1, before2] = await scrapeAll();
+        const alice = await newUser(n1.url);
+        const bob = await newUser(n2.url);
+        const group = await newGroup(alice.api);
+        assert.equal(
+          (await bob.api.post(`/api/groups/${group.id}/join`, {})).status,
+          200,
+        );
+        const sockets = await Promise.all([
+          GatewayClient.connect(n1.wsUrl, { token: alice.token }),
+          GatewayClient.connect(n2.wsUrl, { token: bob.token }),
+        ]);
+        for (const socket of sockets) {
+          socket.send({ type: "subscribe", group_ids: [group.id] });
+          await socket.nextOf("subscribed");
+        }
+        sockets[0].send({
+          type: "message",
+          group_id: group.id,
+          text: "across",
+          nonce: "x1",
+        });
+        for (const socket of sockets) await socket.nextOf("message");
+        await Promise.all(sockets.map((s) => s.close()));
+
+        const persisted = (s: Scrape) =>
+          valueOf(s, "salvioris_messages_persisted");
+        const giveUpAt = Date.now() + 20_000;
+        let after = await scrapeAll();
+        while (persisted(after[0]) + persisted(after[1]) < 1) {
+          if (Date.now() > giveUpAt) throw new Error("never persisted");
+          await new Promise((r) => setTimeout(r, 50));
+          after = await scrapeAll();
+        }
+        const [after1, after2] = after;
+        assert.equal(
+          grew(before1, after1, "salvioris_message_fanout_seconds_count"),
+          1,
+        );
+        assert.equal(
+          grew(before2, after2, "salvioris_message_fanout_seconds_count"),
+          0,
+          "only the appending instance knows when the append started",
+        );
+        for (const [b, a] of [[before1, after1], [before2, after2]]) {
+          assert.equal(
+            grew(b, a, "salvioris_bus_events_received_total", {
+              kind: "message",
+            }),
+            1,
+          );
+        }
+        assert.equal(
+          grew(before1, after1, "salvioris_bus_appends_total", {
+            result: "appended",
+          }),
+          1,
+        );
+        assert.equal(persisted(after1) + persisted(after2), 1);
+        assert.equal(valueOf(after1, "salvioris_handoff_backlog"), 0);
+        assert.equal(valueOf(after2, "salvioris_handoff_backlog"), 0);
+      },
+    );
+  },
+  integration,
 );
