@@ -96,7 +96,7 @@ export class PersistenceProjector {
         log.warn(
           "persistence.store_write_failed",
           `persistence: store write failed, retrying in ${backoff} ms`,
-          { backoff_ms: backoff, messages: messages.length, err },
+          { backoff_ms: backoff, err },
         );
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(maxBackoffMs, backoff * 2);
