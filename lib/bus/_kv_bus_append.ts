@@ -1,6 +1,6 @@
 /**
  * One append of the embedded bus as one Deno KV atomic commit, and the remembered seq counters
- * that let it read nothing when no nonce is given.
+ * that let it read nothing first.
  *
  * The commit checks the counter's versionstamp (check-and-set), that the nonce and the hand-off
  * entry are unused, and writes: the counter, the nonce record (expiring with the nonce TTL), the
@@ -40,20 +40,18 @@ export class KvAppender {
     return this.#counters.get(groupId)?.seq;
   }
 
-  /** The group's counter (remembered, or read) and the nonce's first message, in one read. */
+  /**
+   * The group's counter and the nonce's first message. While the counter is remembered nothing
+   * is read: the commit checks that the nonce is unused, and a refused commit forgets the
+   * counter, so the next attempt reads both (in one call) and finds the duplicate.
+   */
   async read(
     message: Pick<Message, "group_id" | "author" | "nonce">,
   ): Promise<{ counter: Counter; prior: Message | null }> {
     const g = message.group_id;
-    const nonce = nonceOf(message);
     const known = this.#counters.get(g);
-    if (known && !nonce) return { counter: known, prior: null };
-    if (known && nonce) {
-      return {
-        counter: known,
-        prior: (await this.kv.get<Message>(nonce)).value,
-      };
-    }
+    if (known) return { counter: known, prior: null };
+    const nonce = nonceOf(message);
     const keys = nonce ? [seqKey(g), nonce] : [seqKey(g)];
     const [seq, first] = await this.kv.getMany<unknown[]>(keys);
     const counter = {
@@ -62,6 +60,14 @@ export class KvAppender {
     };
     this.#remember(g, counter);
     return { counter, prior: (first?.value as Message | undefined) ?? null };
+  }
+
+  /** The first message sent with this nonce, or null (none, or no nonce). */
+  async prior(
+    message: Pick<Message, "group_id" | "author" | "nonce">,
+  ): Promise<Message | null> {
+    const nonce = nonceOf(message);
+    return nonce === null ? null : (await this.kv.get<Message>(nonce)).value;
   }
 
   /**

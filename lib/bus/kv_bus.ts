@@ -9,9 +9,9 @@
  * restart is still a duplicate. Ephemeral events (`publish`) stay in memory.
  *
  * A group's appends run one after another (`SerialLanes`), and its counter's value and
- * versionstamp are remembered from the last commit, so an append without a nonce reads nothing
- * and its check-and-set succeeds at once; the check still guards against another process writing
- * the same file.
+ * versionstamp are remembered from the last commit, so an append reads nothing before its commit
+ * and its check-and-set succeeds at once; the checks still catch a repeated nonce (then the
+ * counter and nonce are read) and another process writing the same file.
  */
 import type { BusEvent } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
@@ -202,7 +202,12 @@ export class KvBus implements Bus {
       if (counter.seq === null && floor === undefined) {
         return { status: "need_floor" };
       }
-      if (this.handoff.backlog >= this.#maxBacklog) throw backlogFull();
+      if (this.handoff.backlog >= this.#maxBacklog) {
+        // Full: nothing new is taken, but a retried nonce is still answered.
+        const first = await this.#appender.prior(draft);
+        if (first) return { status: "duplicate", message: first };
+        throw backlogFull();
+      }
       const seq = Math.max(counter.seq ?? 0, floor ?? 0) + 1;
       const message: Message = { ...draft, seq };
       if (await this.#appender.commit(message, counter, this.handoff.next)) {
@@ -215,7 +220,7 @@ export class KvBus implements Bus {
         });
         return { status: "appended", message };
       }
-      // Another process wrote the counter, the nonce or the entry: read them again.
+      // The nonce was used, or another process wrote the counter or the entry: read them again.
       await this.handoff.resync();
     }
     throw new ChatError(
