@@ -25,7 +25,7 @@ export const maxHandoffBatch = 1000;
 const maxAckPerCommit = 100;
 /** Wrapping addition of 2^64 - n subtracts n from a `Deno.KvU64`. */
 const u64 = 1n << 64n;
-const entryId = /^[1-9]\d{0,15}$/;
+const entryId = /^[1-9]\d{0,14}$/;
 
 /** An entry handed to a consumer and not yet acknowledged. */
 interface Taken {
