@@ -25,26 +25,27 @@ globalThis.addEventListener("unhandledrejection", (event) => {
 });
 const instanceId = config.instanceId ?? newId();
 
-/** The KV file at KV_PATH, when the store or the embedded bus needs it (one handle for both). */
-async function openKvFile(): Promise<Deno.Kv | null> {
-  if (config.mongodbUri && config.redisUrl) return null;
-  if (config.kvPath !== ":memory:") {
-    await Deno.mkdir(dirname(config.kvPath), { recursive: true });
-  }
-  return await retryWhileLocked(() => Deno.openKv(config.kvPath));
+/** The KV file at KV_PATH, opened once, on first use: the embedded store and bus share it. */
+let kvFile: Promise<Deno.Kv> | undefined;
+function kvAtPath(): Promise<Deno.Kv> {
+  return kvFile ??= (async () => {
+    if (config.kvPath !== ":memory:") {
+      await Deno.mkdir(dirname(config.kvPath), { recursive: true });
+    }
+    return await retryWhileLocked(() => Deno.openKv(config.kvPath));
+  })();
 }
 
-const kv = await openKvFile();
 const store: Store = config.mongodbUri
   ? await MongoStore.open(config.mongodbUri)
-  : KvStore.fromKv(kv!);
+  : KvStore.fromKv(await kvAtPath());
 const bus: Bus = config.redisUrl
   ? await RedisBus.connect(config.redisUrl, {
     claimIdleMs: config.handoffClaimIdleMs,
     handoffMaxBacklog: config.handoffMaxBacklog,
   })
-  // The embedded bus keeps its counters and hand-off in the KV file; the store closes a shared one.
-  : await KvBus.open(kv!, {
+  // Counters, nonces and hand-off live in the KV file; a shared handle is closed by the store.
+  : await KvBus.open(await kvAtPath(), {
     handoffMaxBacklog: config.handoffMaxBacklog,
     closeKv: Boolean(config.mongodbUri),
   });
