@@ -10,6 +10,7 @@
  */
 import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
+import { getManyEntries } from "../store/_kv_reads.ts";
 import { retryWhileLocked } from "../store/_kv_retry.ts";
 import { recoveryBuffer } from "./bus.ts";
 import {
@@ -53,7 +54,7 @@ export class KvAppender {
     if (known) return { counter: known, prior: null };
     const nonce = nonceOf(message);
     const keys = nonce ? [seqKey(g), nonce] : [seqKey(g)];
-    const [seq, first] = await this.kv.getMany<unknown[]>(keys);
+    const [seq, first] = await getManyEntries<unknown>(this.kv, keys);
     const counter = {
       seq: seq.value as number | null,
       versionstamp: seq.versionstamp,
@@ -67,7 +68,8 @@ export class KvAppender {
     message: Pick<Message, "group_id" | "author" | "nonce">,
   ): Promise<Message | null> {
     const nonce = nonceOf(message);
-    return nonce === null ? null : (await this.kv.get<Message>(nonce)).value;
+    if (nonce === null) return null;
+    return (await retryWhileLocked(() => this.kv.get<Message>(nonce))).value;
   }
 
   /**

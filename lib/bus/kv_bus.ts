@@ -25,6 +25,8 @@ import {
   type HandoffEntry,
   type MessageDraft,
 } from "./bus.ts";
+import { listEntries } from "../store/_kv_reads.ts";
+import { retryWhileLocked } from "../store/_kv_retry.ts";
 import { topics } from "./topics.ts";
 import { KvHandoff } from "./_kv_bus_handoff.ts";
 import { backlogKey, recentKey, recentPrefix, seqKey } from "./_kv_bus_keys.ts";
@@ -124,24 +126,25 @@ export class KvBus implements Bus {
     const after = Number.isFinite(afterSeq)
       ? Math.max(0, Math.floor(afterSeq))
       : 0;
-    const out: Message[] = [];
     try {
-      const iter = this.kv.list<Message>({
+      const entries = await listEntries<Message>(this.kv, {
         prefix: recentPrefix(groupId),
         start: recentKey(groupId, after + 1),
       });
-      for await (const entry of iter) out.push(entry.value);
+      return entries.map((entry) => entry.value);
     } catch (err) {
       throw unavailable("Cannot read the recovery buffer", err);
     }
-    return out;
   }
 
   async headSeq(groupId: string): Promise<number | null> {
     const known = this.#appender.known(groupId);
     if (known !== undefined) return known;
     try {
-      return (await this.kv.get<number>(seqKey(groupId))).value;
+      return (await retryWhileLocked(() =>
+        this.kv.get<number>(seqKey(groupId))
+      ))
+        .value;
     } catch (err) {
       throw unavailable("Cannot read the seq counter", err);
     }
