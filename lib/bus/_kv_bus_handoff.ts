@@ -63,14 +63,18 @@ export class KvHandoff {
     );
   }
 
-  /** The number of the next entry an append writes. */
-  get next(): number {
-    return this.#next;
+  /**
+   * Takes the number of the entry an append is about to write. Appends of different groups
+   * commit side by side, so each takes its own number before committing; one whose commit is
+   * refused leaves a gap, which costs nothing. A group's appends take theirs one after another,
+   * so its entries are numbered in seq order.
+   */
+  reserve(): number {
+    return this.#next++;
   }
 
-  /** Records that an append committed entry `next` (one more waits) and wakes waiting readers. */
+  /** Records that an append committed its entry (one more waits) and wakes waiting readers. */
   appended(): void {
-    this.#next++;
     this.backlog++;
     for (const wake of this.#wakeReaders) wake();
   }
