@@ -26,9 +26,10 @@ const defaultRates: RateSettings = {
 
 /** Optional changes to the embedded wiring, for tests of what happens when the store fails. */
 export interface InProcessOptions {
+  /** Bound of the bus's hand-off backlog (default `defaultHandoffMaxBacklog`). */
   handoffMaxBacklog?: number;
-  /** Wraps the store the server uses (`store` in the answer stays the real one). */
-  wrapStore?: (store: KvStore) => Store;
+  /** Wraps the real store the server uses, e.g. to hold a call at a chosen moment. */
+  wrapStore?: (store: Store) => Store;
 }
 
 /** Starts an instance on a free port; stop it with `server.shutdown()`. */

@@ -10,14 +10,14 @@ import { integration } from "../helpers/fixture.ts";
 import { GatewayClient } from "../helpers/gateway_client.ts";
 import { waitFor } from "../helpers/history.ts";
 import { startInProcess } from "../helpers/in_process.ts";
-import type { KvStore } from "../../lib/store/kv_store.ts";
+import type { Store } from "../../lib/store/store.ts";
 
 /** The real store, with message writes refused while `down` holds (fault injection). */
-function switchable(store: KvStore, down: () => boolean): KvStore {
+function switchable(store: Store, down: () => boolean): Store {
   return new Proxy(store, {
     get(target, property) {
       if (property === "insertMessages") {
-        return (messages: Parameters<KvStore["insertMessages"]>[0]) =>
+        return (messages: Parameters<Store["insertMessages"]>[0]) =>
           down()
             ? Promise.reject(new Error("store down"))
             : target.insertMessages(messages);
