@@ -13,6 +13,7 @@ import type { Message } from "../protocol/types.ts";
 import { getManyEntries } from "../store/_kv_reads.ts";
 import { retryWhileLocked } from "../store/_kv_retry.ts";
 import { recoveryBuffer } from "./bus.ts";
+import { KvCommits } from "./_kv_bus_commits.ts";
 import {
   backlogKey,
   handoffKey,
@@ -33,8 +34,11 @@ const rememberedCounters = 10_000;
 /** Reads what an append must check, and commits it. */
 export class KvAppender {
   #counters = new Map<string, Counter>();
+  #commits: KvCommits;
 
-  constructor(private readonly kv: Deno.Kv) {}
+  constructor(private readonly kv: Deno.Kv) {
+    this.#commits = new KvCommits(kv);
+  }
 
   /** The last seq of a group as remembered, or undefined when it must be read. */
   known(groupId: string): number | null | undefined {
@@ -82,24 +86,24 @@ export class KvAppender {
     entry: number,
   ): Promise<boolean> {
     const g = message.group_id;
-    const op = this.kv.atomic()
-      .check({ key: seqKey(g), versionstamp: counter.versionstamp })
-      .check({ key: handoffKey(entry), versionstamp: null })
-      .set(seqKey(g), message.seq)
-      .set(recentKey(g, message.seq), message, {
-        expireIn: recoveryBuffer.maxAgeMs,
-      })
-      .set(handoffKey(entry), message)
-      .sum(backlogKey, 1n);
-    if (message.seq > recoveryBuffer.maxMessages) {
-      op.delete(recentKey(g, message.seq - recoveryBuffer.maxMessages));
-    }
     const nonce = nonceOf(message);
-    if (nonce) {
-      op.check({ key: nonce, versionstamp: null })
-        .set(nonce, message, { expireIn: limits.nonceTtlMs });
-    }
-    const result = await retryWhileLocked(() => op.commit());
+    const result = await this.#commits.commit((op) => {
+      op.check({ key: seqKey(g), versionstamp: counter.versionstamp })
+        .check({ key: handoffKey(entry), versionstamp: null })
+        .set(seqKey(g), message.seq)
+        .set(recentKey(g, message.seq), message, {
+          expireIn: recoveryBuffer.maxAgeMs,
+        })
+        .set(handoffKey(entry), message)
+        .sum(backlogKey, 1n);
+      if (message.seq > recoveryBuffer.maxMessages) {
+        op.delete(recentKey(g, message.seq - recoveryBuffer.maxMessages));
+      }
+      if (nonce) {
+        op.check({ key: nonce, versionstamp: null })
+          .set(nonce, message, { expireIn: limits.nonceTtlMs });
+      }
+    });
     if (!result.ok) {
       this.#counters.delete(g);
       return false;

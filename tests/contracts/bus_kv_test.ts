@@ -113,3 +113,30 @@ Deno.test("kv bus: a KV handle closed underneath makes calls fail with unavailab
   assert.equal(await bus.healthy(), false);
   await bus.close();
 });
+
+Deno.test("kv bus: appends merged into one commit refuse only the one whose nonce was used", async () => {
+  await withFile(async (_path, open) => {
+    const bus = await open();
+    const groups = range(1, 10).map(() => uid("group"));
+    const firsts = [];
+    for (const g of groups) {
+      firsts.push(await append(bus, draft(g, { nonce: "n" })));
+    }
+    // The first commits alone; the others wait for it and go together, the repeat among them.
+    const outcomes = await Promise.all(
+      groups.map((g, i) =>
+        bus.append(draft(g, { nonce: i === 5 ? "n" : "m" }))
+      ),
+    );
+    assert.deepStrictEqual(outcomes[5], {
+      status: "duplicate",
+      message: firsts[5],
+    });
+    for (const [i, outcome] of outcomes.entries()) {
+      if (i === 5) continue;
+      assert.equal(outcome.status === "appended" && outcome.message.seq, 2);
+    }
+    const handed = await bus.readHandoff("persister", 1000, 0);
+    assert.equal(handed.length, 19, "10 firsts and 9 seconds, nothing else");
+  });
+});
