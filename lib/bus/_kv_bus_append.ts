@@ -6,7 +6,8 @@
  * entry are unused, and writes: the counter, the nonce record (expiring with the nonce TTL), the
  * message in the recovery buffer (expiring with its max age; the entry that falls out of the
  * buffer is deleted in the same commit, so the buffer never holds more than its bound), the
- * message in the hand-off, and one more in the backlog count.
+ * message in the hand-off, and one more in the backlog count. It goes through `KvCommits`, which
+ * may send it in one commit with other groups' appends: all of it still lands together or not.
  */
 import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";

@@ -11,7 +11,8 @@
  * A group's appends run one after another (`SerialLanes`), and its counter's value and
  * versionstamp are remembered from the last commit, so an append reads nothing before its commit
  * and its check-and-set succeeds at once; the checks still catch a repeated nonce (then the
- * counter and nonce are read) and another process writing the same file.
+ * counter and nonce are read) and another process writing the same file. Appends of other
+ * groups that are ready while a commit is in flight share the next one (`_kv_bus_commits.ts`).
  */
 import type { BusEvent } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
