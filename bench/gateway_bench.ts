@@ -60,7 +60,6 @@ for (const sockets of [100, 1000]) {
     hub.add(c);
     const stream = new GroupStream({
       sendText: (t) => c.sendText(t),
-      serialize: JSON.stringify,
       resync() {},
       fill: () => Promise.resolve([]),
     });
@@ -77,6 +76,7 @@ for (const sockets of [100, 1000]) {
     fanout(topics.group("g"), {
       kind: "message",
       group_id: "g",
+      rev: seq,
       message: {
         id: "m",
         group_id: "g",

@@ -5,16 +5,28 @@
  */
 import { ChatError } from "../protocol/errors.ts";
 import { limits } from "../protocol/limits.ts";
-import type { BusEvent } from "../protocol/bus_events.ts";
+import type { BusEvent, GroupEvent } from "../protocol/bus_events.ts";
 import type { Message } from "../protocol/types.ts";
-import {
-  type AppendOutcome,
-  type Bus,
-  type BusListener,
-  type HandoffEntry,
-  type MessageDraft,
-  recoveryBuffer,
+import type {
+  AppendOutcome,
+  Bus,
+  BusListener,
+  EventRef,
+  Floors,
+  HandoffEntry,
+  MessageDraft,
+  PendingStates,
+  UpdateDraft,
+  UpdateOutcome,
 } from "./bus.ts";
+import {
+  basisHolds,
+  emptyLog,
+  eraseCopies,
+  type GroupLog,
+  notePersisted,
+  record,
+} from "./_group_log.ts";
 import { topics } from "./topics.ts";
 
 interface NonceRecord {
@@ -30,8 +42,7 @@ export interface MemoryBusOptions {
 export class MemoryBus implements Bus {
   #listener: BusListener = () => {};
   #subscribed = new Set<string>();
-  #seq = new Map<string, number>();
-  #buffers = new Map<string, Message[]>();
+  #logs = new Map<string, GroupLog>();
   #nonces = new Map<string, NonceRecord>();
   #handoff: HandoffEntry[] = [];
   #inFlight = new Map<string, HandoffEntry>();
@@ -44,29 +55,24 @@ export class MemoryBus implements Bus {
     this.#now = options.now ?? Date.now;
   }
 
-  append(
-    draft: MessageDraft,
-    options: { floorSeq?: number } = {},
-  ): Promise<AppendOutcome> {
-    if (this.#closed) {
-      return Promise.reject(new ChatError("unavailable", "The bus is closed"));
-    }
+  append(draft: MessageDraft, floors: Floors = {}): Promise<AppendOutcome> {
+    if (this.#closed) return Promise.reject(closedError());
     const nonceKey = draft.nonce === null
       ? null
-      : `${draft.group_id}\u0000${draft.author.id}\u0000${draft.nonce}`;
+      : nonceKeyOf(draft.group_id, draft.author.id, draft.nonce);
     if (nonceKey) {
       const seen = this.#nonces.get(nonceKey);
       if (seen && seen.expiresAt > this.#now()) {
         return Promise.resolve({ status: "duplicate", message: seen.message });
       }
     }
-    const counter = this.#seq.get(draft.group_id);
-    if (counter === undefined && options.floorSeq === undefined) {
+    const log = this.#log(draft.group_id);
+    if (!this.#applyFloors(log, floors, true)) {
       return Promise.resolve({ status: "need_floor" });
     }
-    const seq = Math.max(counter ?? 0, options.floorSeq ?? 0) + 1;
-    this.#seq.set(draft.group_id, seq);
-    const message: Message = { ...draft, seq };
+    log.seq = log.seq! + 1;
+    log.rev = log.rev! + 1;
+    const message: Message = { ...draft, seq: log.seq, rev: log.rev };
     if (nonceKey) {
       this.#sweepNonces();
       this.#nonces.set(nonceKey, {
@@ -74,21 +80,64 @@ export class MemoryBus implements Bus {
         expiresAt: this.#now() + limits.nonceTtlMs,
       });
     }
-    this.#remember(message);
-    this.#handoff.push({ id: String(this.#nextEntryId++), message });
-    this.#wake();
-    this.#deliver(topics.group(draft.group_id), {
+    this.#commit(log, {
       kind: "message",
       group_id: draft.group_id,
+      rev: log.rev,
       message,
     });
     return Promise.resolve({ status: "appended", message });
   }
 
-  publish(topic: string, event: BusEvent): Promise<void> {
-    if (this.#closed) {
-      return Promise.reject(new ChatError("unavailable", "The bus is closed"));
+  appendUpdate(
+    draft: UpdateDraft,
+    floors: Floors = {},
+  ): Promise<UpdateOutcome> {
+    if (this.#closed) return Promise.reject(closedError());
+    const groupId = draft.message.group_id;
+    const log = this.#log(groupId);
+    if (!this.#applyFloors(log, floors, false)) {
+      return Promise.resolve({ status: "need_floor" });
     }
+    if (!basisHolds(log, draft.message.seq, draft.basis)) {
+      return Promise.resolve({ status: "conflict" });
+    }
+    log.rev = log.rev! + 1;
+    const message: Message = { ...draft.message, rev: log.rev };
+    if (draft.erase) {
+      eraseCopies(log, message);
+      this.#eraseNonce(message);
+    }
+    this.#commit(log, {
+      kind: "message_update",
+      group_id: groupId,
+      rev: log.rev,
+      message,
+    });
+    return Promise.resolve({ status: "appended", message });
+  }
+
+  pendingStates(groupId: string, seqs: number[]): Promise<PendingStates> {
+    const log = this.#logs.get(groupId) ?? emptyLog();
+    const states = new Map<number, Message>();
+    for (const seq of seqs) {
+      const state = log.pending.get(seq);
+      if (state) states.set(seq, state);
+    }
+    return Promise.resolve({ states, prunedRev: log.prunedRev });
+  }
+
+  markPersisted(
+    groupId: string,
+    persisted: Array<{ seq: number; rev: number }>,
+  ): Promise<void> {
+    const log = this.#logs.get(groupId);
+    if (log) notePersisted(log, persisted);
+    return Promise.resolve();
+  }
+
+  publish(topic: string, event: BusEvent): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError());
     this.#deliver(topic, event);
     return Promise.resolve();
   }
@@ -111,13 +160,17 @@ export class MemoryBus implements Bus {
     // An in-process bus never loses its connection.
   }
 
-  recent(groupId: string, afterSeq: number): Promise<Message[]> {
-    const buffer = this.#buffers.get(groupId) ?? [];
-    return Promise.resolve(buffer.filter((m) => m.seq > afterSeq));
+  recent(groupId: string, afterRev: number): Promise<GroupEvent[]> {
+    const buffer = this.#logs.get(groupId)?.buffer ?? [];
+    return Promise.resolve(buffer.filter((e) => e.rev > afterRev));
   }
 
   headSeq(groupId: string): Promise<number | null> {
-    return Promise.resolve(this.#seq.get(groupId) ?? null);
+    return Promise.resolve(this.#logs.get(groupId)?.seq ?? null);
+  }
+
+  headRev(groupId: string): Promise<number | null> {
+    return Promise.resolve(this.#logs.get(groupId)?.rev ?? null);
   }
 
   async readHandoff(
@@ -155,6 +208,41 @@ export class MemoryBus implements Bus {
     return Promise.resolve();
   }
 
+  #log(groupId: string): GroupLog {
+    let log = this.#logs.get(groupId);
+    if (!log) this.#logs.set(groupId, log = emptyLog());
+    return log;
+  }
+
+  /** Sets missing counters from the floors; false when one is missing and no floor is given. */
+  #applyFloors(log: GroupLog, floors: Floors, needsSeq: boolean): boolean {
+    const given = floors.floorSeq !== undefined ||
+      floors.floorRev !== undefined;
+    if ((log.rev === null || (needsSeq && log.seq === null)) && !given) {
+      return false;
+    }
+    if (given) {
+      log.seq = Math.max(log.seq ?? 0, floors.floorSeq ?? 0);
+      log.rev = Math.max(log.rev ?? 0, floors.floorRev ?? 0);
+    }
+    return true;
+  }
+
+  #commit(log: GroupLog, event: GroupEvent): void {
+    const ref: EventRef = record(log, event);
+    this.#handoff.push({ id: String(this.#nextEntryId++), event: ref });
+    this.#wake();
+    this.#deliver(topics.group(event.group_id), event);
+  }
+
+  #eraseNonce(state: Message): void {
+    if (state.nonce === null) return;
+    const record = this.#nonces.get(
+      nonceKeyOf(state.group_id, state.author.id, state.nonce),
+    );
+    if (record) record.message = state;
+  }
+
   /** Delivers after the current task, in order, as a real bus would. */
   #deliver(topic: string, event: BusEvent): void {
     queueMicrotask(() => {
@@ -165,13 +253,6 @@ export class MemoryBus implements Bus {
         console.error("bus: listener threw", err);
       }
     });
-  }
-
-  #remember(message: Message): void {
-    let buffer = this.#buffers.get(message.group_id);
-    if (!buffer) this.#buffers.set(message.group_id, buffer = []);
-    buffer.push(message);
-    if (buffer.length > recoveryBuffer.maxMessages) buffer.shift();
   }
 
   /**
@@ -191,4 +272,12 @@ export class MemoryBus implements Bus {
     this.#wakeReaders = [];
     for (const wake of readers) wake();
   }
+}
+
+function nonceKeyOf(groupId: string, authorId: string, nonce: string): string {
+  return `${groupId}\u0000${authorId}\u0000${nonce}`;
+}
+
+function closedError(): ChatError {
+  return new ChatError("unavailable", "The bus is closed");
 }

@@ -1,10 +1,20 @@
 /** zod schemas of every client → server frame (PROTOCOL.md §2.2); parsed once at the edge. */
 import { z } from "zod";
+import { emojiSchema } from "./emoji.ts";
 import { limits } from "./limits.ts";
 
 const id = z.string().min(1).max(64);
 const ref = z.string().max(limits.maxRefChars).optional();
 const groupIds = z.array(id).min(1).max(limits.maxGroupIdsPerFrame);
+/** A message's seq in a frame: a positive integer. */
+const seq = z.number().int().min(1);
+
+/** Message text: trimmed, then 1–4000 chars (the rule of `message`, shared by `edit`). */
+export const messageText = z.string().max(limits.maxTextChars * 4).transform((
+  s,
+) => s.trim()).pipe(
+  z.string().min(1, "text is empty").max(limits.maxTextChars),
+);
 
 const identify = z.object({
   type: z.literal("identify"),
@@ -17,6 +27,8 @@ const subscribe = z.object({
   ref,
   group_ids: groupIds,
   since: z.record(id, z.number().int().min(0)).optional(),
+  /** §4: per group, the last event rev seen; wins over `since` for the same group. */
+  since_rev: z.record(id, z.number().int().min(0)).optional(),
 });
 const unsubscribe = z.object({
   type: z.literal("unsubscribe"),
@@ -27,10 +39,37 @@ const message = z.object({
   type: z.literal("message"),
   ref,
   group_id: id,
-  text: z.string().max(limits.maxTextChars * 4).transform((s) => s.trim()).pipe(
-    z.string().min(1, "text is empty").max(limits.maxTextChars),
-  ),
+  text: messageText,
   nonce: z.string().min(1).max(limits.maxNonceChars).nullish(),
+  /** §4: the seq of the message this one replies to. */
+  reply_to: seq.optional(),
+});
+const edit = z.object({
+  type: z.literal("edit"),
+  ref,
+  group_id: id,
+  seq,
+  text: messageText,
+});
+const deleteFrame = z.object({
+  type: z.literal("delete"),
+  ref,
+  group_id: id,
+  seq,
+});
+const react = z.object({
+  type: z.literal("react"),
+  ref,
+  group_id: id,
+  seq,
+  emoji: emojiSchema,
+});
+const unreact = z.object({
+  type: z.literal("unreact"),
+  ref,
+  group_id: id,
+  seq,
+  emoji: emojiSchema,
 });
 const typingStart = z.object({
   type: z.literal("typing_start"),
@@ -56,6 +95,10 @@ export const clientFrame = z.discriminatedUnion("type", [
   subscribe,
   unsubscribe,
   message,
+  edit,
+  deleteFrame,
+  react,
+  unreact,
   typingStart,
   typingStop,
   read,

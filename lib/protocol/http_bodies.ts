@@ -1,5 +1,6 @@
 /** zod schemas of HTTP request bodies and query strings (PROTOCOL.md §1). */
 import { z } from "zod";
+import { messageText } from "./client_frames.ts";
 import { limits } from "./limits.ts";
 
 export const credentials = z.object({
@@ -29,13 +30,30 @@ export const joinGroup = z.object({
 
 export const historyQuery = z.object({
   before_seq: z.coerce.number().int().min(1).optional(),
+  /** §4: the page after this seq. */
+  after_seq: z.coerce.number().int().min(0).optional(),
+  /** §4: the page around this seq. */
+  around_seq: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(limits.historyMaxLimit).optional()
     .default(limits.historyDefaultLimit),
-});
+}).refine(
+  (q) =>
+    [q.before_seq, q.after_seq, q.around_seq].filter((v) => v !== undefined)
+      .length <= 1,
+  "give at most one of before_seq, after_seq and around_seq",
+);
 
 export const sendMessage = z.object({
-  text: z.string().max(limits.maxTextChars * 4).transform((s) => s.trim()).pipe(
-    z.string().min(1, "text is empty").max(limits.maxTextChars),
-  ),
+  text: messageText,
   nonce: z.string().min(1).max(limits.maxNonceChars).nullish(),
+  /** §4: the seq of the message this one replies to. */
+  reply_to: z.number().int().min(1).optional(),
 });
+
+/** §4: `PATCH …/messages/:seq`. */
+export const editMessage = z.object({ text: messageText });
+
+/** A message's seq in a URL. */
+export const seqParam = z.coerce.number().int().min(1).max(
+  Number.MAX_SAFE_INTEGER,
+);

@@ -1,7 +1,12 @@
 /** The MongoDB documents of the store, their typed collections and the indexes they rely on. */
 import type { Collection, Db } from "mongodb";
 import type { Message } from "../protocol/types.ts";
-import type { StoredGroup, StoredSession, StoredUser } from "./store.ts";
+import type {
+  StoredEvent,
+  StoredGroup,
+  StoredSession,
+  StoredUser,
+} from "./store.ts";
 import { collections } from "./_mongo_names.ts";
 
 /** A user with the lower-cased name that the unique index guards. */
@@ -38,6 +43,8 @@ export interface StoreCollections {
   memberships: Collection<MembershipDoc>;
   messages: Collection<Message>;
   reads: Collection<ReadDoc>;
+  /** Each group's event index (rev → seq, kind). */
+  events: Collection<StoredEvent>;
 }
 
 /** The store's collections in `db`. */
@@ -49,6 +56,7 @@ export function storeCollections(db: Db): StoreCollections {
     memberships: db.collection(collections.memberships),
     messages: db.collection(collections.messages),
     reads: db.collection(collections.reads),
+    events: db.collection(collections.events),
   };
 }
 
@@ -68,5 +76,6 @@ export async function createIndexes(c: StoreCollections): Promise<void> {
     c.messages.createIndex({ group_id: 1, seq: 1 }, unique),
     c.reads.createIndex({ group_id: 1, user_id: 1 }, unique),
     c.reads.createIndex({ user_id: 1, group_id: 1 }),
+    c.events.createIndex({ group_id: 1, rev: 1 }, unique),
   ]);
 }

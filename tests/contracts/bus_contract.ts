@@ -71,7 +71,7 @@ function seqCases(test: BusCase): void {
       assert.equal(await bus.headSeq(g), null);
       assert.deepStrictEqual(await bus.append(first, { floorSeq: 0 }), {
         status: "appended",
-        message: { ...first, seq: 1 },
+        message: { ...first, seq: 1, rev: 1 },
       });
       const second = await bus.append(draft(g));
       const third = await bus.append(draft(g));
@@ -181,7 +181,10 @@ function nonceCases(test: BusCase): void {
         first,
         after,
       ]);
-      assert.deepStrictEqual(await bus.recent(g, 0), [first, after]);
+      assert.deepStrictEqual(
+        (await bus.recent(g, 0)).map((e) => e.message),
+        [first, after],
+      );
     },
   );
 
@@ -221,7 +224,7 @@ function nonceCases(test: BusCase): void {
 
 function bufferCases(test: BusCase): void {
   test(
-    "recent() returns the buffered messages above afterSeq, ascending",
+    "recent() returns the buffered events above afterRev, ascending",
     {},
     async ([bus]) => {
       const g = uid("group");
@@ -231,26 +234,32 @@ function bufferCases(test: BusCase): void {
           await append(bus, draft(g, { text: `m${i}` })),
         );
       }
-      assert.deepStrictEqual(await bus.recent(g, 2), sent.slice(2));
-      assert.deepStrictEqual(await bus.recent(g, 0), sent);
+      const events = sent.map((message) => ({
+        kind: "message",
+        group_id: g,
+        rev: message.rev,
+        message,
+      }));
+      assert.deepStrictEqual(await bus.recent(g, 2), events.slice(2));
+      assert.deepStrictEqual(await bus.recent(g, 0), events);
       assert.deepStrictEqual(await bus.recent(g, 5), []);
       assert.deepStrictEqual(await bus.recent(uid("unknown"), 0), []);
     },
   );
 
   test(
-    "recent() keeps at most recoveryBuffer.maxMessages, the newest",
+    "recent() keeps at most recoveryBuffer.maxEvents, the newest",
     {},
     async ([bus]) => {
       const g = uid("group");
-      const total = recoveryBuffer.maxMessages + 5;
+      const total = recoveryBuffer.maxEvents + 5;
       await append(bus, draft(g));
       for (let from = 2; from <= total; from += 100) {
         const to = Math.min(total, from + 99);
         await Promise.all(range(from, to).map(() => append(bus, draft(g))));
       }
       const kept = await bus.recent(g, 0);
-      assert.deepStrictEqual(seqs(kept), range(6, total));
+      assert.deepStrictEqual(seqs(kept.map((e) => e.message)), range(6, total));
     },
   );
 
