@@ -102,7 +102,11 @@ export function dispatch(
     return rateLimited(connection, retryAfter, parsed.ok ? parsed.frame : null);
   }
   if (!parsed.ok) {
-    return violation(connection, errors.badRequest(parsed.message), parsed.ref);
+    const details = parsed.group_id === undefined
+      ? {}
+      : { group_id: parsed.group_id };
+    const error = new ChatError("bad_request", parsed.message, details);
+    return violation(connection, error, parsed.ref);
   }
   const frame = parsed.frame;
   if (!connection.caller && frame.type !== "identify") {

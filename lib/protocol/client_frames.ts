@@ -119,7 +119,7 @@ export const clientFrameTypes: ReadonlySet<string> = new Set(
 /** The result of parsing raw socket text: a frame, or why it is bad (with its ref if readable). */
 export type ParsedFrame =
   | { ok: true; frame: ClientFrame }
-  | { ok: false; message: string; ref?: string };
+  | { ok: false; message: string; ref?: string; group_id?: string };
 
 /** Parses and validates one text frame. Never throws. */
 export function parseClientFrame(text: string): ParsedFrame {
@@ -153,7 +153,16 @@ export function parseClientFrame(text: string): ParsedFrame {
   }
   const result = clientFrame.safeParse(raw);
   if (result.success) return { ok: true, frame: result.data };
-  return { ok: false, message: describeIssues(result.error), ref: rawRef };
+  // §4: an error answering a group's frame names the group, when the frame names one readably.
+  const groupId = typeof obj.group_id === "string" && obj.group_id.length <= 64
+    ? { group_id: obj.group_id }
+    : {};
+  return {
+    ok: false,
+    message: describeIssues(result.error),
+    ref: rawRef,
+    ...groupId,
+  };
 }
 
 /** Turns zod issues into one short human sentence. */
