@@ -14,6 +14,11 @@
  * Shared by both appends. KEYS: 1 seq counter, 2 rev counter, 3 recovery buffer, 4 nonce record,
  * 5 hand-off stream, 6 pending states. `floors(argSeq, argRev)` answers the bases of the next seq
  * and rev, or nil when a counter is missing and no floor is given.
+ *
+ * The hand-off stream is never trimmed: acknowledged entries are deleted (XDEL), so its length is
+ * the backlog of events not yet in the store. When that reaches the bound (the store has been
+ * down long), new events are refused rather than an unpersisted one dropped; a repeated nonce
+ * is still answered, since it adds nothing.
  */
 const common = `
 local function revOf(json) return string.match(json, '^{"rev":(%d+),') end
@@ -43,7 +48,11 @@ local function floors(argSeq, argRev)
 end
 
 -- ARGV (shared tail, from index t): buffer size, buffer TTL ms, channel, group id as JSON,
--- stream max length.
+-- hand-off backlog bound.
+local function backlogFull(t)
+  return redis.call('XLEN', KEYS[5]) >= tonumber(ARGV[t + 4])
+end
+
 local function commit(t, kind, seq, rev, message)
   local gid = ARGV[t + 3]
   local head = '{"rev":' .. rev .. ',"seq":' .. seq .. ',"kind":"' .. kind .. '"'
@@ -54,7 +63,7 @@ local function commit(t, kind, seq, rev, message)
   redis.call('ZADD', KEYS[3], rev, event)
   redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[t]) + 1))
   redis.call('PEXPIRE', KEYS[3], ARGV[t + 1])
-  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[t + 4], '*', 'event',
+  redis.call('XADD', KEYS[5], '*', 'event',
     '{"group_id":' .. gid .. ',"seq":' .. seq .. ',"rev":' .. rev .. ',"kind":"' .. kind .. '"}')
   redis.call('PUBLISH', ARGV[t + 2], event)
 end
@@ -63,13 +72,14 @@ end
 /**
  * A new message. KEYS: the six above, 7 persisted marks. ARGV: 1 draft JSON (without seq and rev),
  * 2 floor seq or "", 3 floor rev or "", 4 nonce TTL ms or "" (no nonce), 5… the commit tail.
- * Returns {"appended", json} | {"duplicate", json} | {"need_floor"}.
+ * Returns {"appended", json} | {"duplicate", json} | {"need_floor"} | {"backlog_full"}.
  */
 export const appendLua = common + `
 if ARGV[4] ~= '' then
   local prior = redis.call('GET', KEYS[4])
   if prior then return {'duplicate', prior} end
 end
+if backlogFull(5) then return {'backlog_full'} end
 local seqb, revb = floors(ARGV[2], ARGV[3])
 if not seqb then return {'need_floor'} end
 local seq = string.format('%d', seqb + 1)
@@ -85,9 +95,10 @@ return {'appended', message}
  * A change to a message, if its basis holds. KEYS: the six above, 7 persisted marks, 8 pruned rev.
  * ARGV: 1 state JSON without rev (starting {"seq":S,), 2 seq, 3 basis "pending" | "pruned",
  * 4 basis rev, 5 "1" to erase copies, 6 floor seq or "", 7 floor rev or "", 8… the commit tail.
- * Returns {"appended", json} | {"conflict"} | {"need_floor"}.
+ * Returns {"appended", json} | {"conflict"} | {"need_floor"} | {"backlog_full"}.
  */
 export const updateLua = common + `
+if backlogFull(8) then return {'backlog_full'} end
 local seqb, revb = floors(ARGV[6], ARGV[7])
 if not seqb then return {'need_floor'} end
 local entry = redis.call('HGET', KEYS[6], ARGV[2])

@@ -14,8 +14,10 @@ import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
 import {
   type AppendOutcome,
+  backlogFull,
   type Bus,
   type BusListener,
+  defaultHandoffMaxBacklog,
   type Floors,
   type HandoffEntry,
   type MessageDraft,
@@ -42,14 +44,14 @@ export interface RedisBusOptions extends RedisClientSettings {
   /** A hand-off entry left unacknowledged this long is given to the next reader (default 30 s). */
   claimIdleMs?: number;
   /**
-   * Approximate cap of the hand-off stream (default 1,000,000). Only reached when no persister
-   * has acknowledged anything for that many messages; the oldest entries are then dropped.
+   * Most messages waiting in the hand-off (default `defaultHandoffMaxBacklog`). Only reached when
+   * the store has taken nothing for that many messages; `append` then refuses with `unavailable`.
    */
-  handoffMaxLen?: number;
+  handoffMaxBacklog?: number;
 }
 
 type AppendReply = [status: "appended" | "duplicate", json: string] | [
-  status: "need_floor" | "conflict",
+  status: "need_floor" | "conflict" | "backlog_full",
   json?: undefined,
 ];
 type ScriptedRedis = Redis & {
@@ -152,6 +154,7 @@ export class RedisBus implements Bus {
         ),
     );
     if (reply[0] === "need_floor") return { status: "need_floor" };
+    if (reply[0] === "backlog_full") throw backlogFull();
     if (reply[0] === "conflict") throw new Error("append cannot conflict");
     return { status: reply[0], message: JSON.parse(reply[1]!) as Message };
   }
@@ -183,6 +186,7 @@ export class RedisBus implements Bus {
           ...this.#commitArgs(g),
         ),
     );
+    if (reply[0] === "backlog_full") throw backlogFull();
     if (reply[0] === "need_floor" || reply[0] === "conflict") {
       return { status: reply[0] };
     }
@@ -242,14 +246,14 @@ export class RedisBus implements Bus {
     ];
   }
 
-  /** The ARGV tail of `commit` in both append scripts. */
+  /** The ARGV tail of `commit` in both append scripts (the last is the backlog bound). */
   #commitArgs(groupId: string): (string | number)[] {
     return [
       recoveryBuffer.maxEvents,
       recoveryBuffer.maxAgeMs,
       topics.group(groupId),
       JSON.stringify(groupId),
-      this.options.handoffMaxLen ?? 1_000_000,
+      this.options.handoffMaxBacklog ?? defaultHandoffMaxBacklog,
     ];
   }
 

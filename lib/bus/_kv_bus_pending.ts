@@ -1,0 +1,168 @@
+/**
+ * The pending states of the embedded bus (see `bus.ts`): reads, the basis check of a change,
+ * the erasure a deletion does, and dropping states the store holds, in batches that raise the
+ * group's `prunedRev`. Every write here is, or joins, an atomic commit with versionstamp checks.
+ */
+import type { GroupEvent } from "../protocol/bus_events.ts";
+import { limits } from "../protocol/limits.ts";
+import type { Message } from "../protocol/types.ts";
+import { retryWhileLocked } from "../store/_kv_retry.ts";
+import { pendingStates, type UpdateBasis } from "./bus.ts";
+import {
+  nonceKey,
+  pendingKey,
+  persistedKey,
+  persistedPrefix,
+  prunedKey,
+  recentPrefix,
+} from "./_kv_bus_keys.ts";
+
+/** Deno KV reads at most 10 keys per `getMany`. */
+const getManyLimit = 10;
+/** Deno KV checks at most 100 keys per atomic operation. */
+const checksPerCommit = 100;
+
+/** A change's basis as read: whether it holds, and the checks that keep it holding at commit. */
+export interface BasisRead {
+  holds(basis: UpdateBasis): boolean;
+  check(op: Deno.AtomicOperation): void;
+}
+
+export class KvPending {
+  /** Persisted marks written per group since its last drop (a hint; the file is the truth). */
+  #marks = new Map<string, number>();
+
+  constructor(private readonly kv: Deno.Kv) {}
+
+  /** The pending states of `seqs`; `prunedRev` is read first (a drop in between only conflicts). */
+  async read(
+    groupId: string,
+    seqs: number[],
+  ): Promise<{ states: Map<number, Message>; prunedRev: number }> {
+    const pruned = await this.kv.get<number>(prunedKey(groupId));
+    const wanted = [...new Set(seqs)].filter(Number.isSafeInteger).slice(
+      0,
+      pendingStates.maxRead,
+    );
+    const entries = await this.#getMany<Message>(
+      wanted.map((s) => pendingKey(groupId, s)),
+    );
+    const states = new Map<number, Message>();
+    entries.forEach((e, i) => {
+      if (e.value) states.set(wanted[i], e.value);
+    });
+    return { states, prunedRev: pruned.value ?? 0 };
+  }
+
+  /** Reads what a change of message `seq` is checked against. */
+  async basis(groupId: string, seq: number): Promise<BasisRead> {
+    const [pending, pruned] = await this.kv.getMany<[Message, number]>([
+      pendingKey(groupId, seq),
+      prunedKey(groupId),
+    ]);
+    return {
+      holds: (basis) =>
+        "pendingRev" in basis
+          ? pending.value?.rev === basis.pendingRev
+          : pending.value === null && (pruned.value ?? 0) === basis.prunedRev,
+      check: (op) => op.check(pending, pruned),
+    };
+  }
+
+  /**
+   * The writes that erase a deleted message's earlier copies: every buffered event of it takes
+   * the new state (its rev and kind stay), and so does its nonce record.
+   */
+  async erasure(
+    groupId: string,
+    state: Message,
+    bufferAgeMs: number,
+  ): Promise<(op: Deno.AtomicOperation) => void> {
+    const copies: Deno.KvEntry<GroupEvent>[] = [];
+    for await (
+      const entry of this.kv.list<GroupEvent>({ prefix: recentPrefix(groupId) })
+    ) {
+      if (entry.value.message.seq === state.seq) copies.push(entry);
+    }
+    const nonce = state.nonce === null ? null : await this.kv.get<Message>(
+      nonceKey(groupId, state.author.id, state.nonce),
+    );
+    return (op) => {
+      for (const copy of copies) {
+        op.check(copy).set(copy.key, { ...copy.value, message: state }, {
+          expireIn: bufferAgeMs,
+        });
+      }
+      if (nonce?.value) {
+        op.check(nonce).set(nonce.key, state, {
+          expireIn: limits.nonceTtlMs,
+        });
+      }
+    };
+  }
+
+  /** Notes that an append wrote message `seq` (nothing to do: marks are checked by rev). */
+  written(_groupId: string, _seq: number): void {}
+
+  /** Marks states stored; drops a batch once enough marks have gathered. */
+  async markPersisted(
+    groupId: string,
+    persisted: Array<{ seq: number; rev: number }>,
+  ): Promise<void> {
+    const entries = await this.#getMany<Message>(
+      persisted.map((p) => pendingKey(groupId, p.seq)),
+    );
+    const marks = persisted.filter((p, i) => entries[i].value?.rev === p.rev);
+    for (let i = 0; i < marks.length; i += 500) {
+      const op = this.kv.atomic();
+      for (const m of marks.slice(i, i + 500)) {
+        op.set(persistedKey(groupId, m.seq), m.rev);
+      }
+      await retryWhileLocked(() => op.commit());
+    }
+    const count = (this.#marks.get(groupId) ?? 0) + marks.length;
+    if (count < pendingStates.pruneBatch) {
+      this.#marks.set(groupId, count);
+      return;
+    }
+    this.#marks.delete(groupId);
+    await this.#drop(groupId);
+  }
+
+  /** Drops every marked state that still has its marked rev; raises `prunedRev` with them. */
+  async #drop(groupId: string): Promise<void> {
+    const marks: Array<{ seq: number; rev: number }> = [];
+    for await (
+      const entry of this.kv.list<number>({ prefix: persistedPrefix(groupId) })
+    ) {
+      marks.push({ seq: entry.key.at(-1) as number, rev: entry.value });
+    }
+    for (let i = 0; i < marks.length; i += checksPerCommit - 1) {
+      const chunk = marks.slice(i, i + checksPerCommit - 1);
+      for (;;) {
+        const pruned = await this.kv.get<number>(prunedKey(groupId));
+        const entries = await this.#getMany<Message>(
+          chunk.map((m) => pendingKey(groupId, m.seq)),
+        );
+        let highest = pruned.value ?? 0;
+        const op = this.kv.atomic().check(pruned);
+        chunk.forEach((m, j) => {
+          op.delete(persistedKey(groupId, m.seq));
+          if (entries[j].value?.rev !== m.rev) return;
+          op.check(entries[j]).delete(entries[j].key);
+          highest = Math.max(highest, m.rev);
+        });
+        op.set(prunedKey(groupId), highest);
+        if ((await retryWhileLocked(() => op.commit())).ok) break;
+      }
+    }
+  }
+
+  async #getMany<T>(keys: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {
+    const calls: Promise<Deno.KvEntryMaybe<T>[]>[] = [];
+    for (let i = 0; i < keys.length; i += getManyLimit) {
+      calls.push(this.kv.getMany<T[]>(keys.slice(i, i + getManyLimit)));
+    }
+    return (await Promise.all(calls)).flat();
+  }
+}
