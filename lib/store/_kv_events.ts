@@ -45,10 +45,10 @@ export async function insertEvents(
   kv: Deno.Kv,
   events: StoredEvent[],
 ): Promise<void> {
+  events.forEach(checkEvent);
   for (let i = 0; i < events.length; i += eventsPerCommit) {
     const op = kv.atomic();
     for (const e of events.slice(i, i + eventsPerCommit)) {
-      checkEvent(e);
       op.set(keys.eventKey(e.group_id, e.rev), { seq: e.seq, kind: e.kind });
     }
     await retryWhileLocked(() => op.commit());

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { recoveryBuffer } from "../../lib/bus/bus.ts";
 import { topics } from "../../lib/bus/topics.ts";
 import { deliveryCases } from "./_bus_contract_delivery.ts";
+import { eventCases } from "./_bus_contract_events.ts";
 import { handoffCases } from "./_bus_contract_handoff.ts";
 import {
   append,
@@ -61,6 +62,7 @@ export function busContract(
   bufferCases(test);
   deliveryCases(test);
   handoffCases(test);
+  eventCases(test);
 }
 
 function seqCases(test: BusCase): void {
