@@ -101,9 +101,6 @@ export class KvPending {
     };
   }
 
-  /** Notes that an append wrote message `seq` (nothing to do: marks are checked by rev). */
-  written(_groupId: string, _seq: number): void {}
-
   /** Marks states stored; drops a batch once enough marks have gathered. */
   async markPersisted(
     groupId: string,

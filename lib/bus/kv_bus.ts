@@ -383,7 +383,6 @@ export class KvBus implements Bus {
       return false;
     }
     this.#remember(g, { ...next, versionstamp: result.versionstamp });
-    this.#pending.written(g, seq);
     this.handoff.appended();
     this.#delivery.deliver(topics.group(g), event);
     return true;

@@ -8,6 +8,8 @@ import { z } from "zod";
 import { limits } from "./limits.ts";
 
 const oneEmoji = /^\p{RGI_Emoji}$/v;
+/** Skin tones and hair styles alone: in the RGI set, but Unicode's status is "component". */
+const componentOnly = /^[\u{1F3FB}-\u{1F3FF}\u{1F9B0}-\u{1F9B3}]$/u;
 const encoder = new TextEncoder();
 
 /** Why `text` is not one emoji, or null when it is. */
@@ -18,7 +20,9 @@ export function emojiProblem(text: string): string | null {
   if (encoder.encode(text).length > limits.maxEmojiBytes) {
     return "emoji is over 64 bytes";
   }
-  if (!oneEmoji.test(text)) return "emoji is not one fully-qualified emoji";
+  if (!oneEmoji.test(text) || componentOnly.test(text)) {
+    return "emoji is not one fully-qualified emoji";
+  }
   return null;
 }
 
