@@ -11,22 +11,21 @@
  * a nonce retried after a restart is still a duplicate. Ephemeral events (`publish`) stay in
  * memory.
  *
- * A group's appends run one after another (`SerialLanes`), and the counters' value and
- * versionstamp are remembered from the last commit, so most appends read nothing before their
- * commit; the checks still guard against another process writing the same file.
+ * The commit itself is `_kv_bus_append.ts`; pending states and erasure `_kv_bus_pending.ts`. A
+ * group's appends run one after another (`SerialLanes`), and the counters' value and versionstamp
+ * are remembered from the last commit, so most appends read nothing before their commit; the
+ * checks still guard against another process writing the same file.
  */
 import type { BusEvent, GroupEvent } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
 import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
-import { retryWhileLocked } from "../store/_kv_retry.ts";
 import {
   type AppendOutcome,
   backlogFull,
   type Bus,
   type BusListener,
   defaultHandoffMaxBacklog,
-  type EventRef,
   type Floors,
   type HandoffEntry,
   type MessageDraft,
@@ -39,14 +38,17 @@ import { topics } from "./topics.ts";
 import { KvHandoff } from "./_kv_bus_handoff.ts";
 import {
   backlogKey,
-  handoffKey,
-  headKey,
   nonceKey,
-  pendingKey,
   recentKey,
   recentPrefix,
 } from "./_kv_bus_keys.ts";
 import { KvPending } from "./_kv_bus_pending.ts";
+import {
+  type Head,
+  KvAppender,
+  nextCounters,
+  type Step,
+} from "./_kv_bus_append.ts";
 import { LocalDelivery } from "./_local_delivery.ts";
 import { SerialLanes } from "./_serial_lanes.ts";
 
@@ -60,30 +62,14 @@ export interface KvBusOptions {
   closeKv?: boolean;
 }
 
-/** A group's counters as last read or written, and the versionstamp to check. */
-interface Head {
-  seq: number | null;
-  rev: number | null;
-  versionstamp: string | null;
-}
-
-/** What one commit adds besides the common part. */
-interface Step {
-  kind: GroupEvent["kind"];
-  message: Message;
-  prepare(op: Deno.AtomicOperation): void;
-}
-
 /** Refused commits (another process wrote the file) before an append gives up. */
 const maxCommitAttempts = 20;
-/** Groups whose counters are remembered; the least recently used is read again when needed. */
-const rememberedHeads = 10_000;
 
 export class KvBus implements Bus {
   #closed = false;
   #delivery = new LocalDelivery();
   #lanes = new SerialLanes();
-  #heads = new Map<string, Head>();
+  #appender: KvAppender;
   #maxBacklog: number;
   #pending: KvPending;
 
@@ -94,6 +80,7 @@ export class KvBus implements Bus {
   ) {
     this.#maxBacklog = options.handoffMaxBacklog ?? defaultHandoffMaxBacklog;
     this.#pending = new KvPending(kv);
+    this.#appender = new KvAppender(kv);
   }
 
   /** Opens the bus on `kv` (a file of its own, or the store's handle with `closeKv: false`). */
@@ -195,11 +182,11 @@ export class KvBus implements Bus {
   }
 
   async headSeq(groupId: string): Promise<number | null> {
-    return (await this.#knownHead(groupId)).seq;
+    return (await this.#appender.head(groupId)).seq;
   }
 
   async headRev(groupId: string): Promise<number | null> {
-    return (await this.#knownHead(groupId)).rev;
+    return (await this.#appender.head(groupId)).rev;
   }
 
   async readHandoff(
@@ -285,7 +272,7 @@ export class KvBus implements Bus {
     for (let attempt = 1; attempt <= maxCommitAttempts; attempt++) {
       if (this.#closed) throw closedError();
       const [head, prior] = await Promise.all([
-        this.#knownHead(g),
+        this.#appender.head(g),
         nonce ? this.kv.get<Message>(nonce) : null,
       ]);
       if (prior?.value) return { status: "duplicate", message: prior.value };
@@ -319,7 +306,7 @@ export class KvBus implements Bus {
     const seq = draft.message.seq;
     for (let attempt = 1; attempt <= maxCommitAttempts; attempt++) {
       if (this.#closed) throw closedError();
-      const head = await this.#knownHead(g);
+      const head = await this.#appender.head(g);
       const next = nextCounters(head, floors, false);
       if (!next) return { status: "need_floor" };
       const basis = await this.#pending.basis(g, seq);
@@ -345,89 +332,27 @@ export class KvBus implements Bus {
     );
   }
 
-  /** Commits one event with everything an append does; false when a check failed. */
+  /** Commits one event with everything an append does, then publishes it; false when refused. */
   async #commit(
     head: Head,
     next: { seq: number; rev: number },
     step: Step,
   ): Promise<boolean> {
-    const g = step.message.group_id;
-    const { seq } = step.message;
-    const event = {
-      kind: step.kind,
-      group_id: g,
-      rev: next.rev,
-      message: step.message,
-    } as GroupEvent;
-    const ref: EventRef = { group_id: g, seq, rev: next.rev, kind: step.kind };
-    const entry = this.handoff.next;
-    const op = this.kv.atomic()
-      .check({ key: headKey(g), versionstamp: head.versionstamp })
-      .check({ key: handoffKey(entry), versionstamp: null })
-      .set(headKey(g), next)
-      .set(recentKey(g, next.rev), event, {
-        expireIn: recoveryBuffer.maxAgeMs,
-      })
-      .set(pendingKey(g, seq), step.message)
-      .set(handoffKey(entry), ref)
-      .sum(backlogKey, 1n);
-    if (next.rev > recoveryBuffer.maxEvents) {
-      op.delete(recentKey(g, next.rev - recoveryBuffer.maxEvents));
-    }
-    step.prepare(op);
-    const result = await retryWhileLocked(() => op.commit());
-    if (!result.ok) {
+    const event = await this.#appender.commit(
+      head,
+      next,
+      step,
+      this.handoff.next,
+    );
+    if (!event) {
       // Another process wrote the counters, a checked key or the entry: read them again.
-      this.#heads.delete(g);
       await this.handoff.resync();
       return false;
     }
-    this.#remember(g, { ...next, versionstamp: result.versionstamp });
     this.handoff.appended();
-    this.#delivery.deliver(topics.group(g), event);
+    this.#delivery.deliver(topics.group(event.group_id), event);
     return true;
   }
-
-  /** The group's counters, remembered or read. */
-  async #knownHead(groupId: string): Promise<Head> {
-    const known = this.#heads.get(groupId);
-    if (known) return known;
-    let entry;
-    try {
-      entry = await this.kv.get<{ seq: number; rev: number }>(headKey(groupId));
-    } catch (err) {
-      throw unavailable("Cannot read the counters", err);
-    }
-    const head: Head = {
-      seq: entry.value?.seq ?? null,
-      rev: entry.value?.rev ?? null,
-      versionstamp: entry.versionstamp,
-    };
-    this.#remember(groupId, head);
-    return head;
-  }
-
-  /** Remembers counters, forgetting the least recently used beyond the bound. */
-  #remember(groupId: string, head: Head): void {
-    this.#heads.delete(groupId);
-    this.#heads.set(groupId, head);
-    if (this.#heads.size > rememberedHeads) {
-      this.#heads.delete(this.#heads.keys().next().value!);
-    }
-  }
-}
-
-/** The next seq and rev; null when a counter is missing and no floor is given. */
-function nextCounters(
-  head: Head,
-  floors: Floors,
-  newMessage: boolean,
-): { seq: number; rev: number } | null {
-  const given = floors.floorSeq !== undefined || floors.floorRev !== undefined;
-  if ((head.seq === null || head.rev === null) && !given) return null;
-  const seq = Math.max(head.seq ?? 0, floors.floorSeq ?? 0);
-  const rev = Math.max(head.rev ?? 0, floors.floorRev ?? 0);
-  return { seq: newMessage ? seq + 1 : seq, rev: rev + 1 };
 }
 
 function closedError(): ChatError {

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { emojiSchema } from "./emoji.ts";
 import { limits } from "./limits.ts";
+import { messageText, opaqueString } from "./text_rules.ts";
 
 const id = z.string().min(1).max(64);
 const ref = z.string().max(limits.maxRefChars).optional();
@@ -9,12 +10,8 @@ const groupIds = z.array(id).min(1).max(limits.maxGroupIdsPerFrame);
 /** A message's seq in a frame: a positive integer. */
 const seq = z.number().int().min(1);
 
-/** Message text: trimmed, then 1–4000 chars (the rule of `message`, shared by `edit`). */
-export const messageText = z.string().max(limits.maxTextChars * 4).transform((
-  s,
-) => s.trim()).pipe(
-  z.string().min(1, "text is empty").max(limits.maxTextChars),
-);
+/** Message text: the rule of `message`, shared by `edit` (§4). */
+const text = messageText(limits.maxTextChars);
 
 const identify = z.object({
   type: z.literal("identify"),
@@ -26,9 +23,15 @@ const subscribe = z.object({
   type: z.literal("subscribe"),
   ref,
   group_ids: groupIds,
-  since: z.record(id, z.number().int().min(0)).optional(),
+  since: z.record(id, z.number().int().min(0)).refine(
+    (since) => Object.keys(since).length <= limits.maxGroupIdsPerFrame,
+    `since names more than ${limits.maxGroupIdsPerFrame} groups`,
+  ).optional(),
   /** §4: per group, the last event rev seen; wins over `since` for the same group. */
-  since_rev: z.record(id, z.number().int().min(0)).optional(),
+  since_rev: z.record(id, z.number().int().min(0)).refine(
+    (since) => Object.keys(since).length <= limits.maxGroupIdsPerFrame,
+    `since_rev names more than ${limits.maxGroupIdsPerFrame} groups`,
+  ).optional(),
 });
 const unsubscribe = z.object({
   type: z.literal("unsubscribe"),
@@ -39,8 +42,8 @@ const message = z.object({
   type: z.literal("message"),
   ref,
   group_id: id,
-  text: messageText,
-  nonce: z.string().min(1).max(limits.maxNonceChars).nullish(),
+  text: text,
+  nonce: opaqueString(limits.maxNonceChars).nullish(),
   /** §4: the seq of the message this one replies to. */
   reply_to: seq.optional(),
 });
@@ -49,7 +52,7 @@ const edit = z.object({
   ref,
   group_id: id,
   seq,
-  text: messageText,
+  text: text,
 });
 const deleteFrame = z.object({
   type: z.literal("delete"),
