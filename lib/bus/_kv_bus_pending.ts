@@ -71,7 +71,8 @@ export class KvPending {
 
   /**
    * The writes that erase a deleted message's earlier copies: every buffered event of it takes
-   * the new state (its rev and kind stay), and so does its nonce record.
+   * the new state (its rev and kind stay), and so does its nonce record. Called in the group's
+   * lane, with the commit that follows.
    */
   async erasure(
     groupId: string,
@@ -87,16 +88,16 @@ export class KvPending {
     const nonce = state.nonce === null ? null : await this.kv.get<Message>(
       nonceKey(groupId, state.author.id, state.nonce),
     );
+    // No versionstamp checks: these keys are only written by appends of this group, which run
+    // in its lane like this one, and a message may have more copies than a commit may check.
     return (op) => {
       for (const copy of copies) {
-        op.check(copy).set(copy.key, { ...copy.value, message: state }, {
+        op.set(copy.key, { ...copy.value, message: state }, {
           expireIn: bufferAgeMs,
         });
       }
       if (nonce?.value) {
-        op.check(nonce).set(nonce.key, state, {
-          expireIn: limits.nonceTtlMs,
-        });
+        op.set(nonce.key, state, { expireIn: limits.nonceTtlMs });
       }
     };
   }

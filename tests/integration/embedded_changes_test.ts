@@ -139,7 +139,9 @@ Deno.test("§4 on the embedded bus and store", integration, async (t) => {
           seq: target,
           text: "after the restart",
         });
-        const next = await again.nextOf("message_update");
+        const next = await again.next((f) =>
+          f.type === "message_update" && f.message.text === "after the restart"
+        );
         assert.equal(next.rev, seen.lastRev + 1, "rev continues from the file");
         await again.close();
       },
