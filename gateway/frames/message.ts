@@ -19,6 +19,7 @@ export async function handleMessage(
     text: frame.text,
     nonce: frame.nonce ?? null,
     ...(frame.reply_to === undefined ? {} : { replyTo: frame.reply_to }),
+    subscribed: connection.streams.has(frame.group_id),
   });
   if (result.duplicate) {
     // The nonce record keeps the message as it was created, so its rev is the creation event's
