@@ -23,6 +23,8 @@ export const busKeys = {
   pending: (groupId: string) => `${keyPrefix}pending:${groupId}`,
   /** Pending states known stored, not yet dropped: a hash of seq → rev. */
   persisted: (groupId: string) => `${keyPrefix}persisted:${groupId}`,
+  /** Groups with persisted marks not yet dropped, scored by the first mark's time (ms). */
+  markedGroups: `${keyPrefix}marked_groups`,
   /** The highest rev of any pending state dropped in the group. */
   pruned: (groupId: string) => `${keyPrefix}pruned:${groupId}`,
   /** The first message sent with this nonce by this author in this group. */

@@ -43,7 +43,7 @@ export const pendingKey = (groupId: string, seq: number): Deno.KvKey => [
   seq,
 ];
 
-/** A pending state known stored (its rev), waiting to be dropped with its batch. */
+/** A pending state known stored (`{ rev, at }`: its rev, when marked), waiting to be dropped. */
 export const persistedKey = (groupId: string, seq: number): Deno.KvKey => [
   ...BUS,
   "persisted",
@@ -57,6 +57,9 @@ export const persistedPrefix = (groupId: string): Deno.KvKey => [
   "persisted",
   groupId,
 ];
+
+/** Prefix of every group's persisted marks (the sweep walks it). */
+export const persistedAllPrefix: Deno.KvKey = [...BUS, "persisted"];
 
 /** The highest rev of any pending state of the group dropped so far (a number). */
 export const prunedKey = (groupId: string): Deno.KvKey => [

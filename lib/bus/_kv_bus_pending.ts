@@ -11,11 +11,21 @@ import { pendingStates, type UpdateBasis } from "./bus.ts";
 import {
   nonceKey,
   pendingKey,
+  persistedAllPrefix,
   persistedKey,
   persistedPrefix,
   prunedKey,
   recentPrefix,
 } from "./_kv_bus_keys.ts";
+
+/** A persisted mark: the rev the store holds, and when it was marked. */
+interface Mark {
+  rev: number;
+  at: number;
+}
+
+/** Marks one sweep reads at most. */
+const sweepMarks = 5_000;
 
 /** Deno KV reads at most 10 keys per `getMany`. */
 const getManyLimit = 10;
@@ -111,10 +121,11 @@ export class KvPending {
       persisted.map((p) => pendingKey(groupId, p.seq)),
     );
     const marks = persisted.filter((p, i) => entries[i].value?.rev === p.rev);
+    const at = Date.now();
     for (let i = 0; i < marks.length; i += 500) {
       const op = this.kv.atomic();
       for (const m of marks.slice(i, i + 500)) {
-        op.set(persistedKey(groupId, m.seq), m.rev);
+        op.set(persistedKey(groupId, m.seq), { rev: m.rev, at } satisfies Mark);
       }
       await retryWhileLocked(() => op.commit());
     }
@@ -123,17 +134,31 @@ export class KvPending {
       this.#marks.set(groupId, count);
       return;
     }
-    this.#marks.delete(groupId);
-    await this.#drop(groupId);
+    await this.drop(groupId);
+  }
+
+  /** Groups with a mark older than `maxAgeMs` (at most `sweepGroups` of them). */
+  async staleGroups(now: number, maxAgeMs: number): Promise<string[]> {
+    const groups = new Set<string>();
+    const iter = this.kv.list<Mark>({ prefix: persistedAllPrefix }, {
+      limit: sweepMarks,
+    });
+    for await (const entry of iter) {
+      if (now - entry.value.at < maxAgeMs) continue;
+      groups.add(entry.key.at(-2) as string);
+      if (groups.size >= pendingStates.sweepGroups) break;
+    }
+    return [...groups];
   }
 
   /** Drops every marked state that still has its marked rev; raises `prunedRev` with them. */
-  async #drop(groupId: string): Promise<void> {
+  async drop(groupId: string): Promise<void> {
+    this.#marks.delete(groupId);
     const marks: Array<{ seq: number; rev: number }> = [];
     for await (
-      const entry of this.kv.list<number>({ prefix: persistedPrefix(groupId) })
+      const entry of this.kv.list<Mark>({ prefix: persistedPrefix(groupId) })
     ) {
-      marks.push({ seq: entry.key.at(-1) as number, rev: entry.value });
+      marks.push({ seq: entry.key.at(-1) as number, rev: entry.value.rev });
     }
     for (let i = 0; i < marks.length; i += checksPerCommit - 1) {
       const chunk = marks.slice(i, i + checksPerCommit - 1);

@@ -129,15 +129,26 @@ return {'appended', message}
 
 /**
  * Marks persisted states and drops them in batches. KEYS: 1 pending states, 2 persisted marks,
- * 3 pruned rev. ARGV: 1 batch size, then pairs of seq and rev.
+ * 3 pruned rev, 4 the sorted set of groups with marks (scored by the first mark's time).
+ * ARGV: 1 batch size (0: drop now, for the sweep), 2 group id, then pairs of seq and rev.
+ * Returns how many states were dropped.
  */
 export const persistedLua = `
 local function revOf(json) return string.match(json, '^{"rev":(%d+),') end
-for i = 2, #ARGV - 1, 2 do
+for i = 3, #ARGV - 1, 2 do
   local entry = redis.call('HGET', KEYS[1], ARGV[i])
   if entry and revOf(entry) == ARGV[i + 1] then redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 end
-if redis.call('HLEN', KEYS[2]) < tonumber(ARGV[1]) then return 0 end
+local marked = redis.call('HLEN', KEYS[2])
+if marked == 0 then
+  redis.call('ZREM', KEYS[4], ARGV[2])
+  return 0
+end
+if marked < tonumber(ARGV[1]) then
+  local now = redis.call('TIME')
+  redis.call('ZADD', KEYS[4], 'NX', now[1] * 1000 + math.floor(now[2] / 1000), ARGV[2])
+  return 0
+end
 local marks = redis.call('HGETALL', KEYS[2])
 local pruned = tonumber(redis.call('GET', KEYS[3]) or '0')
 local dropped = 0
@@ -150,6 +161,7 @@ for i = 1, #marks, 2 do
   end
 end
 redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[4], ARGV[2])
 redis.call('SET', KEYS[3], string.format('%d', pruned))
 return dropped
 `;

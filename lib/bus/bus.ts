@@ -21,7 +21,9 @@
  *   the store holds that rev; the adapter may then drop the entry (only if it still holds that
  *   rev), and whenever it drops entries it raises the group's `prunedRev` to the highest rev it
  *   dropped. Adapters drop in batches (`pendingStates.pruneBatch` persisted entries at a time) so
- *   `prunedRev` moves rarely.
+ *   `prunedRev` moves rarely, and a periodic sweep drops a group's marked entries at the latest
+ *   `pendingStates.maxMarkAgeMs` after the first was marked, so quiet groups keep nothing: what
+ *   the bus holds is bounded by recent traffic, not by the number of groups.
  * - `appendUpdate` is a compare-and-set. The core reads a message's state from `pendingStates`
  *   first, and from the store only when the bus has none, and says which one its change is based
  *   on: `{ pendingRev }` is accepted only while the pending entry still has that rev; `{ prunedRev }`
@@ -132,6 +134,12 @@ export const pendingStates = {
   pruneBatch: 256,
   /** Most seqs one `pendingStates` call reads. */
   maxRead: 1000,
+  /** A group's marked entries are dropped at the latest this long after the first mark. */
+  maxMarkAgeMs: 60_000,
+  /** How often an adapter sweeps for groups whose marks are that old. */
+  sweepEveryMs: 10_000,
+  /** Most groups one sweep drops (the next sweep takes the rest). */
+  sweepGroups: 100,
 } as const;
 
 /** Default bound of the hand-off backlog: about 17 minutes of 100 messages a second. */

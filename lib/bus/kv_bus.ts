@@ -30,6 +30,7 @@ import {
   type HandoffEntry,
   type MessageDraft,
   type PendingStates,
+  pendingStates,
   recoveryBuffer,
   type UpdateDraft,
   type UpdateOutcome,
@@ -60,6 +61,10 @@ export interface KvBusOptions {
   claimIdleMs?: number;
   /** Whether `close()` closes the KV handle; false when the store shares it (default true). */
   closeKv?: boolean;
+  /** A group's marked pending states are dropped this long after the first mark (tests). */
+  markMaxAgeMs?: number;
+  /** How often the sweep for such groups runs (tests). */
+  sweepEveryMs?: number;
 }
 
 /** Refused commits (another process wrote the file) before an append gives up. */
@@ -72,6 +77,7 @@ export class KvBus implements Bus {
   #appender: KvAppender;
   #maxBacklog: number;
   #pending: KvPending;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
     private readonly kv: Deno.Kv,
@@ -87,7 +93,12 @@ export class KvBus implements Bus {
   static async open(kv: Deno.Kv, options: KvBusOptions = {}): Promise<KvBus> {
     try {
       const handoff = await KvHandoff.load(kv, options.claimIdleMs ?? 30_000);
-      return new KvBus(kv, handoff, options);
+      const bus = new KvBus(kv, handoff, options);
+      // Quiet groups keep no pending states: their marks are dropped by age (see `bus.ts`).
+      bus.#sweeper = setInterval(() => {
+        bus.#sweep().catch(() => {/* the next sweep tries again */});
+      }, options.sweepEveryMs ?? pendingStates.sweepEveryMs);
+      return bus;
     } catch (err) {
       throw unavailable("Cannot open the embedded bus", err);
     }
@@ -229,6 +240,7 @@ export class KvBus implements Bus {
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
+    clearInterval(this.#sweeper);
     this.#delivery.clear();
     this.handoff.wakeAll();
     if (this.options.closeKv ?? true) this.kv.close();
@@ -330,6 +342,15 @@ export class KvBus implements Bus {
       "unavailable",
       "The change could not be ordered; try again",
     );
+  }
+
+  /** Drops the marks of groups whose first mark is older than `maxMarkAgeMs`, in their lanes. */
+  async #sweep(): Promise<void> {
+    const maxAge = this.options.markMaxAgeMs ?? pendingStates.maxMarkAgeMs;
+    for (const groupId of await this.#pending.staleGroups(Date.now(), maxAge)) {
+      if (this.#closed) return;
+      await this.#lanes.run(groupId, () => this.#pending.drop(groupId));
+    }
   }
 
   /** Commits one event with everything an append does, then publishes it; false when refused. */

@@ -48,6 +48,10 @@ export interface RedisBusOptions extends RedisClientSettings {
    * the store has taken nothing for that many messages; `append` then refuses with `unavailable`.
    */
   handoffMaxBacklog?: number;
+  /** A group's marked pending states are dropped this long after the first mark (tests). */
+  markMaxAgeMs?: number;
+  /** How often the sweep for such groups runs (tests). */
+  sweepEveryMs?: number;
 }
 
 type AppendReply = [status: "appended" | "duplicate", json: string] | [
@@ -63,6 +67,7 @@ type ScriptedRedis = Redis & {
 export class RedisBus implements Bus {
   #closed = false;
   #cmd: ScriptedRedis;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
   #handoff: RedisHandoff;
   #subscriber: RedisSubscriber;
 
@@ -82,7 +87,7 @@ export class RedisBus implements Bus {
       lua: updateLua,
     });
     this.#cmd.defineCommand("salviorisPersisted", {
-      numberOfKeys: 3,
+      numberOfKeys: 4,
       lua: persistedLua,
     });
     this.#handoff = new RedisHandoff(
@@ -118,6 +123,12 @@ export class RedisBus implements Bus {
       const bus = new RedisBus(opened[0], opened[1], opened[2], options);
       await bus.#handoff.ensureGroup();
       await bus.#handoff.pruneConsumers();
+      // Quiet groups keep no pending states: their marks are dropped by age (see `bus.ts`).
+      bus.#sweeper = setInterval(() => {
+        bus.#sweep().catch(
+          () => {/* Redis is down: the next sweep tries again */},
+        );
+      }, options.sweepEveryMs ?? pendingStates.sweepEveryMs);
       return bus;
     } catch (err) {
       await Promise.all(opened.map((client) => client.close()));
@@ -224,13 +235,38 @@ export class RedisBus implements Bus {
   ): Promise<void> {
     if (persisted.length === 0) return;
     await this.#run("mark states persisted", () =>
-      this.#cmd.salviorisPersisted(
-        busKeys.pending(groupId),
-        busKeys.persisted(groupId),
-        busKeys.pruned(groupId),
+      this.#persisted(
+        groupId,
         pendingStates.pruneBatch,
-        ...persisted.flatMap((p) => [String(p.seq), String(p.rev)]),
+        persisted.flatMap((p) => [String(p.seq), String(p.rev)]),
       ));
+  }
+
+  #persisted(groupId: string, batch: number, pairs: string[]) {
+    return this.#cmd.salviorisPersisted(
+      busKeys.pending(groupId),
+      busKeys.persisted(groupId),
+      busKeys.pruned(groupId),
+      busKeys.markedGroups,
+      batch,
+      groupId,
+      ...pairs,
+    );
+  }
+
+  /** Drops the marks of groups whose first mark is older than `maxMarkAgeMs` (Redis's clock). */
+  async #sweep(): Promise<void> {
+    const [seconds, micros] = await this.#cmd.time();
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const groups = await this.#cmd.zrangebyscore(
+      busKeys.markedGroups,
+      "-inf",
+      now - (this.options.markMaxAgeMs ?? pendingStates.maxMarkAgeMs),
+      "LIMIT",
+      0,
+      pendingStates.sweepGroups,
+    );
+    for (const groupId of groups) await this.#persisted(groupId, 0, []);
   }
 
   /** KEYS 1–7 shared by both append scripts. */
@@ -357,6 +393,7 @@ export class RedisBus implements Bus {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#sweeper);
     this.#subscriber.clear();
     await Promise.all([
       this.blocking.close(),

@@ -10,6 +10,7 @@ import {
   append,
   type BusCase,
   draft,
+  eventually,
   range,
   Recorder,
   uid,
@@ -158,6 +159,23 @@ export function eventCases(test: BusCase): void {
         erase: false,
       });
       assert.equal(fresh.status, "appended");
+    },
+  );
+
+  test(
+    "a quiet group's persisted states are dropped by the sweep once their first mark is old",
+    { bus: { markMaxAgeMs: 200, sweepEveryMs: 50 } },
+    async ([bus]) => {
+      const g = uid("group");
+      const sent = [];
+      for (let i = 0; i < 3; i++) sent.push(await append(bus, draft(g)));
+      await bus.markPersisted(g, sent.slice(0, 2).map(mark));
+      await eventually(
+        async () => (await bus.pendingStates(g, [1, 2, 3])).prunedRev === 2,
+        "the sweep to drop the marked states",
+      );
+      const left = await bus.pendingStates(g, [1, 2, 3]);
+      assert.deepStrictEqual([...left.states.keys()], [3], "unmarked stays");
     },
   );
 
