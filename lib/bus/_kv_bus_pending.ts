@@ -93,7 +93,7 @@ export class KvPending {
     for await (
       const entry of this.kv.list<GroupEvent>({ prefix: recentPrefix(groupId) })
     ) {
-      if (entry.value.message.seq === state.seq) copies.push(entry);
+      if (entry.value.message?.seq === state.seq) copies.push(entry);
     }
     const nonce = state.nonce === null ? null : await this.kv.get<Message>(
       nonceKey(groupId, state.author.id, state.nonce),

@@ -185,7 +185,12 @@ export class KvBus implements Bus {
         prefix: recentPrefix(groupId),
         start: recentKey(groupId, after + 1),
       });
-      for await (const entry of iter) out.push(entry.value);
+      for await (const entry of iter) {
+        // A file written before events had revs buffers bare messages: they are no events.
+        if (typeof entry.value?.rev === "number" && entry.value.kind) {
+          out.push(entry.value);
+        }
+      }
     } catch (err) {
       throw unavailable("Cannot read the recovery buffer", err);
     }
