@@ -80,6 +80,8 @@ export async function createIndexes(c: StoreCollections): Promise<boolean> {
     // One document per position (see `_mongo_reads.ts`).
     c.reads.createIndex({ group_id: 1, user_id: 1, seq: 1 }, unique),
     c.events.createIndex({ group_id: 1, rev: 1 }, unique),
+    // A state replaces the stored one only over a lower rev (or none): see `_mongo_events.ts`.
+    c.messages.createIndex({ group_id: 1, seq: 1, rev: 1 }),
   ]);
   return ttl;
 }

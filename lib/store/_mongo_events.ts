@@ -3,7 +3,7 @@
  * states (a conditional replace; a newer stored state makes the upsert hit the unique index,
  * which is the "skip") and each group's event index under a unique (group_id, rev).
  */
-import { MongoBulkWriteError, MongoServerError } from "mongodb";
+import { type Filter, MongoBulkWriteError, MongoServerError } from "mongodb";
 import type { Message } from "../protocol/types.ts";
 import type { StoredEvent } from "./store.ts";
 import type { StoreCollections } from "./_mongo_collections.ts";
@@ -12,13 +12,19 @@ import { firstPerSeq } from "./_message_batch.ts";
 const DUPLICATE_KEY = 11000;
 const hidden = { projection: { _id: 0 } } as const;
 
-/** Writes each state whose rev is above the stored one's. */
+/**
+ * Writes each state whose rev is above the stored one's. A filter on a lower rev either matches
+ * the stored copy (replaced) or, matching nothing, upserts into the unique (group_id, seq) index:
+ * that duplicate key means the stored copy is as new, or has no rev at all (stored before §4),
+ * which a second replace on `rev: null` takes over.
+ */
 export async function upsertStates(
   c: StoreCollections,
   states: Message[],
 ): Promise<void> {
   firstPerSeq(states);
   if (states.length === 0) return;
+  let refused: Message[] = [];
   try {
     await c.messages.bulkWrite(
       states.map((m) => ({
@@ -26,7 +32,7 @@ export async function upsertStates(
           filter: {
             group_id: m.group_id,
             seq: m.seq,
-            $or: [{ rev: { $lt: m.rev ?? 0 } }, { rev: { $exists: false } }],
+            rev: { $lt: m.rev ?? 0 },
           },
           replacement: { ...m },
           upsert: true,
@@ -35,8 +41,20 @@ export async function upsertStates(
       { ordered: false },
     );
   } catch (err) {
-    // A duplicate key is a stored state at least as new: skipping it is the contract.
     if (!isDuplicate(err)) throw err;
+    const failed = [(err as MongoBulkWriteError).writeErrors].flat();
+    refused = failed.map((e) => states[e.index]);
+  }
+  for (const m of refused) {
+    // `rev: null` matches a document without the field; the driver's types know no such value.
+    const noRev = {
+      group_id: m.group_id,
+      seq: m.seq,
+      rev: null,
+    } as unknown as Filter<
+      Message
+    >;
+    await c.messages.replaceOne(noRev, { ...m });
   }
 }
 
