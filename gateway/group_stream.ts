@@ -25,6 +25,12 @@ export interface GroupStreamSink {
   /** Tells the client to reload the group over HTTP. */
   resync(): void;
   fill: FillMissed;
+  /**
+   * Replay pacing: null when the socket can take more now, else a promise that settles once its
+   * send queue has drained enough. Replays and gap fills wait on it between events, so a large
+   * catch-up never floods the socket's bounded queue (which would close it as too slow).
+   */
+  room?(): Promise<void> | null;
 }
 
 /** Most live events held while catching up before the stream gives up and resyncs. */
@@ -52,7 +58,10 @@ export class GroupStream {
    * replay by seq sent.
    */
   async begin(lastRev: number, replay: string[], seqFloor = 0): Promise<void> {
-    for (const text of replay) this.sink.sendText(text);
+    for (const text of replay) {
+      if (!await this.#room()) return;
+      this.sink.sendText(text);
+    }
     this.#lastRev = lastRev;
     this.#seqFloor = seqFloor;
     await this.#drain();
@@ -80,6 +89,13 @@ export class GroupStream {
   close(): void {
     this.#closed = true;
     this.#pending = [];
+  }
+
+  /** Waits until the socket has room for more; false once the stream is closed. */
+  async #room(): Promise<boolean> {
+    const wait = this.sink.room?.();
+    if (wait) await wait;
+    return !this.#closed;
   }
 
   #send(item: StreamItem): void {

@@ -77,6 +77,7 @@ async function subscribeOne(
     resync: () => connection.send({ type: "resync", group_id: groupId }),
     fill: async (after, to) =>
       (await missedEvents(deps, groupId, after, to))?.map(streamItem) ?? null,
+    room: () => connection.room(),
   });
   connection.streams.get(groupId)?.close();
   connection.streams.set(groupId, stream);
@@ -84,6 +85,14 @@ async function subscribeOne(
   // read first: a message appended between the two reads is then both live and (by seq)
   // replayable, and the stream's seq floor drops the second copy.
   await hub.link(connection, groupId);
+  // A leave between the first check and the link published its `member_left` before this socket
+  // listened, so nothing ended the new link: check again now that any later leave reaches it.
+  if (!await deps.store.isMember(groupId, connection.userId!)) {
+    hub.unsubscribe(connection, groupId);
+    throw errors.forbidden("You are not a member of this group", {
+      group_id: groupId,
+    });
+  }
   const headRev = await groupHeadRev(deps, groupId);
   const head = await groupHead(deps, groupId);
   const replay = await replayFor(gw, connection, groupId, resume, {

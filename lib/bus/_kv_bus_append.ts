@@ -7,12 +7,15 @@
  * event in the recovery buffer by rev (expiring with its max age; the event that falls out of the
  * buffer is deleted in the same commit, so it never holds more than its bound), the hand-off
  * reference, and one more in the backlog count. The caller's `prepare` adds its own checks and
- * writes (the nonce record of a new message; a change's basis checks and erasure).
+ * writes (the nonce record of a new message; a change's basis checks and erasure). It goes
+ * through `KvCommits`, which may send it in one commit with other groups' appends: all of it
+ * still lands together or not.
  */
 import type { GroupEvent } from "../protocol/bus_events.ts";
 import type { Message } from "../protocol/types.ts";
 import { retryWhileLocked } from "../store/_kv_retry.ts";
 import { type EventRef, type Floors, recoveryBuffer } from "./bus.ts";
+import { KvCommits } from "./_kv_bus_commits.ts";
 import {
   backlogKey,
   handoffKey,
@@ -41,15 +44,23 @@ const rememberedHeads = 10_000;
 /** Reads the counters an append checks, and commits events. */
 export class KvAppender {
   #heads = new Map<string, Head>();
+  #commits: KvCommits;
 
-  constructor(private readonly kv: Deno.Kv) {}
+  constructor(private readonly kv: Deno.Kv) {
+    this.#commits = new KvCommits(kv);
+  }
+
+  /** The group's counters if remembered. */
+  known(groupId: string): Head | undefined {
+    return this.#heads.get(groupId);
+  }
 
   /** The group's counters, remembered or read. */
   async head(groupId: string): Promise<Head> {
     const known = this.#heads.get(groupId);
     if (known) return known;
-    const entry = await this.kv.get<{ seq: number; rev: number }>(
-      headKey(groupId),
+    const entry = await retryWhileLocked(() =>
+      this.kv.get<{ seq: number; rev: number }>(headKey(groupId))
     );
     const head: Head = {
       seq: entry.value?.seq ?? null,
@@ -79,21 +90,21 @@ export class KvAppender {
       message: step.message,
     } as GroupEvent;
     const ref: EventRef = { group_id: g, seq, rev: next.rev, kind: step.kind };
-    const op = this.kv.atomic()
-      .check({ key: headKey(g), versionstamp: head.versionstamp })
-      .check({ key: handoffKey(entry), versionstamp: null })
-      .set(headKey(g), next)
-      .set(recentKey(g, next.rev), event, {
-        expireIn: recoveryBuffer.maxAgeMs,
-      })
-      .set(pendingKey(g, seq), step.message)
-      .set(handoffKey(entry), ref)
-      .sum(backlogKey, 1n);
-    if (next.rev > recoveryBuffer.maxEvents) {
-      op.delete(recentKey(g, next.rev - recoveryBuffer.maxEvents));
-    }
-    step.prepare(op);
-    const result = await retryWhileLocked(() => op.commit());
+    const result = await this.#commits.commit((op) => {
+      op.check({ key: headKey(g), versionstamp: head.versionstamp })
+        .check({ key: handoffKey(entry), versionstamp: null })
+        .set(headKey(g), next)
+        .set(recentKey(g, next.rev), event, {
+          expireIn: recoveryBuffer.maxAgeMs,
+        })
+        .set(pendingKey(g, seq), step.message)
+        .set(handoffKey(entry), ref)
+        .sum(backlogKey, 1n);
+      if (next.rev > recoveryBuffer.maxEvents) {
+        op.delete(recentKey(g, next.rev - recoveryBuffer.maxEvents));
+      }
+      step.prepare(op);
+    });
     if (!result.ok) {
       this.#heads.delete(g);
       return null;

@@ -6,6 +6,7 @@
 import type { GroupEvent } from "../protocol/bus_events.ts";
 import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
+import { getManyEntries, listEntries } from "../store/_kv_reads.ts";
 import { retryWhileLocked } from "../store/_kv_retry.ts";
 import { pendingStates, type UpdateBasis } from "./bus.ts";
 import {
@@ -27,8 +28,6 @@ interface Mark {
 /** Marks one sweep reads at most. */
 const sweepMarks = 5_000;
 
-/** Deno KV reads at most 10 keys per `getMany`. */
-const getManyLimit = 10;
 /** Deno KV checks at most 100 keys per atomic operation. */
 const checksPerCommit = 100;
 
@@ -49,12 +48,15 @@ export class KvPending {
     groupId: string,
     seqs: number[],
   ): Promise<{ states: Map<number, Message>; prunedRev: number }> {
-    const pruned = await this.kv.get<number>(prunedKey(groupId));
+    const pruned = await retryWhileLocked(() =>
+      this.kv.get<number>(prunedKey(groupId))
+    );
     const wanted = [...new Set(seqs)].filter(Number.isSafeInteger).slice(
       0,
       pendingStates.maxRead,
     );
-    const entries = await this.#getMany<Message>(
+    const entries = await getManyEntries<Message>(
+      this.kv,
       wanted.map((s) => pendingKey(groupId, s)),
     );
     const states = new Map<number, Message>();
@@ -66,10 +68,12 @@ export class KvPending {
 
   /** Reads what a change of message `seq` is checked against. */
   async basis(groupId: string, seq: number): Promise<BasisRead> {
-    const [pending, pruned] = await this.kv.getMany<[Message, number]>([
-      pendingKey(groupId, seq),
-      prunedKey(groupId),
-    ]);
+    const [pending, pruned] = await retryWhileLocked(() =>
+      this.kv.getMany<[Message, number]>([
+        pendingKey(groupId, seq),
+        prunedKey(groupId),
+      ])
+    );
     return {
       holds: (basis) =>
         "pendingRev" in basis
@@ -117,7 +121,8 @@ export class KvPending {
     groupId: string,
     persisted: Array<{ seq: number; rev: number }>,
   ): Promise<void> {
-    const entries = await this.#getMany<Message>(
+    const entries = await getManyEntries<Message>(
+      this.kv,
       persisted.map((p) => pendingKey(groupId, p.seq)),
     );
     const marks = persisted.filter((p, i) => entries[i].value?.rev === p.rev);
@@ -140,10 +145,10 @@ export class KvPending {
   /** Groups with a mark older than `maxAgeMs` (at most `sweepGroups` of them). */
   async staleGroups(now: number, maxAgeMs: number): Promise<string[]> {
     const groups = new Set<string>();
-    const iter = this.kv.list<Mark>({ prefix: persistedAllPrefix }, {
-      limit: sweepMarks,
-    });
-    for await (const entry of iter) {
+    const marks = await listEntries<Mark>(this.kv, {
+      prefix: persistedAllPrefix,
+    }, { limit: sweepMarks });
+    for (const entry of marks) {
       if (now - entry.value.at < maxAgeMs) continue;
       groups.add(entry.key.at(-2) as string);
       if (groups.size >= pendingStates.sweepGroups) break;
@@ -154,17 +159,17 @@ export class KvPending {
   /** Drops every marked state that still has its marked rev; raises `prunedRev` with them. */
   async drop(groupId: string): Promise<void> {
     this.#marks.delete(groupId);
-    const marks: Array<{ seq: number; rev: number }> = [];
-    for await (
-      const entry of this.kv.list<Mark>({ prefix: persistedPrefix(groupId) })
-    ) {
-      marks.push({ seq: entry.key.at(-1) as number, rev: entry.value.rev });
-    }
+    const marks = (await listEntries<Mark>(this.kv, {
+      prefix: persistedPrefix(groupId),
+    })).map((e) => ({ seq: e.key.at(-1) as number, rev: e.value.rev }));
     for (let i = 0; i < marks.length; i += checksPerCommit - 1) {
       const chunk = marks.slice(i, i + checksPerCommit - 1);
       for (;;) {
-        const pruned = await this.kv.get<number>(prunedKey(groupId));
-        const entries = await this.#getMany<Message>(
+        const pruned = await retryWhileLocked(() =>
+          this.kv.get<number>(prunedKey(groupId))
+        );
+        const entries = await getManyEntries<Message>(
+          this.kv,
           chunk.map((m) => pendingKey(groupId, m.seq)),
         );
         let highest = pruned.value ?? 0;
@@ -179,13 +184,5 @@ export class KvPending {
         if ((await retryWhileLocked(() => op.commit())).ok) break;
       }
     }
-  }
-
-  async #getMany<T>(keys: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {
-    const calls: Promise<Deno.KvEntryMaybe<T>[]>[] = [];
-    for (let i = 0; i < keys.length; i += getManyLimit) {
-      calls.push(this.kv.getMany<T[]>(keys.slice(i, i + getManyLimit)));
-    }
-    return (await Promise.all(calls)).flat();
   }
 }

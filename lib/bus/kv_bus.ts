@@ -14,10 +14,14 @@
  * The commit itself is `_kv_bus_append.ts`; pending states and erasure `_kv_bus_pending.ts`. A
  * group's appends run one after another (`SerialLanes`), and the counters' value and versionstamp
  * are remembered from the last commit, so most appends read nothing before their commit; the
- * checks still guard against another process writing the same file.
+ * checks still catch a repeated nonce (then the counters and nonce are read) and another process
+ * writing the same file. Appends of other groups that are ready while a commit is in flight
+ * share the next one (`_kv_bus_commits.ts`).
  */
 import type { BusEvent, GroupEvent } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
+import { listEntries } from "../store/_kv_reads.ts";
+import { retryWhileLocked } from "../store/_kv_retry.ts";
 import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
 import {
@@ -179,22 +183,18 @@ export class KvBus implements Bus {
     const after = Number.isFinite(afterRev)
       ? Math.max(0, Math.floor(afterRev))
       : 0;
-    const out: GroupEvent[] = [];
     try {
-      const iter = this.kv.list<GroupEvent>({
+      const entries = await listEntries<GroupEvent>(this.kv, {
         prefix: recentPrefix(groupId),
         start: recentKey(groupId, after + 1),
       });
-      for await (const entry of iter) {
-        // A file written before events had revs buffers bare messages: they are no events.
-        if (typeof entry.value?.rev === "number" && entry.value.kind) {
-          out.push(entry.value);
-        }
-      }
+      // A file written before events had revs buffers bare messages: they are no events.
+      return entries.map((e) => e.value).filter((e) =>
+        typeof e?.rev === "number" && !!e.kind
+      );
     } catch (err) {
       throw unavailable("Cannot read the recovery buffer", err);
     }
-    return out;
   }
 
   async headSeq(groupId: string): Promise<number | null> {
@@ -288,14 +288,21 @@ export class KvBus implements Bus {
       : nonceKey(g, draft.author.id, draft.nonce);
     for (let attempt = 1; attempt <= maxCommitAttempts; attempt++) {
       if (this.#closed) throw closedError();
-      const [head, prior] = await Promise.all([
-        this.#appender.head(g),
-        nonce ? this.kv.get<Message>(nonce) : null,
-      ]);
-      if (prior?.value) return { status: "duplicate", message: prior.value };
+      // While the counters are remembered nothing is read: the commit checks that the nonce is
+      // unused, and a refused commit forgets the counters, so the next attempt reads both.
+      const known = this.#appender.known(g);
+      const [head, prior] = known
+        ? [known, null]
+        : await Promise.all([this.#appender.head(g), this.#prior(nonce)]);
+      if (prior) return { status: "duplicate", message: prior };
       const next = nextCounters(head, floors, true);
       if (!next) return { status: "need_floor" };
-      if (this.handoff.backlog >= this.#maxBacklog) throw backlogFull();
+      if (this.handoff.backlog >= this.#maxBacklog) {
+        // Full: nothing new is taken, but a retried nonce is still answered.
+        const first = await this.#prior(nonce);
+        if (first) return { status: "duplicate", message: first };
+        throw backlogFull();
+      }
       const message: Message = { ...draft, seq: next.seq, rev: next.rev };
       const committed = await this.#commit(head, next, {
         kind: "message",
@@ -349,6 +356,12 @@ export class KvBus implements Bus {
     );
   }
 
+  /** The first message sent with this nonce, or null (none, or no nonce). */
+  async #prior(nonce: Deno.KvKey | null): Promise<Message | null> {
+    if (nonce === null) return null;
+    return (await retryWhileLocked(() => this.kv.get<Message>(nonce))).value;
+  }
+
   /** Drops the marks of groups whose first mark is older than `maxMarkAgeMs`, in their lanes. */
   async #sweep(): Promise<void> {
     const maxAge = this.options.markMaxAgeMs ?? pendingStates.maxMarkAgeMs;
@@ -368,7 +381,7 @@ export class KvBus implements Bus {
       head,
       next,
       step,
-      this.handoff.next,
+      this.handoff.reserve(),
     );
     if (!event) {
       // Another process wrote the counters, a checked key or the entry: read them again.

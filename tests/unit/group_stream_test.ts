@@ -69,3 +69,42 @@ Deno.test("GroupStream delivers nothing after close", async () => {
   stream.offer(live(1));
   assert.deepEqual(sent, []);
 });
+
+Deno.test("GroupStream waits for room in the socket's queue between replayed events", async () => {
+  const sent: string[] = [];
+  let open!: () => void;
+  let full = true;
+  const stream = new GroupStream({
+    sendText: (t) => sent.push(t),
+    resync: () => sent.push("resync"),
+    fill: () => Promise.resolve([]),
+    room: () =>
+      sent.length === 1 && full
+        ? new Promise<void>((r) => open = () => (full = false, r()))
+        : null,
+  });
+  const done = stream.begin(3, ["replay:1", "replay:2", "replay:3"]);
+  stream.offer(live(4));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(sent, ["replay:1"]);
+  open();
+  await done;
+  assert.deepEqual(sent, ["replay:1", "replay:2", "replay:3", "live:4"]);
+});
+
+Deno.test("GroupStream stops a paced replay when it is closed", async () => {
+  const sent: string[] = [];
+  let open!: () => void;
+  const stream = new GroupStream({
+    sendText: (t) => sent.push(t),
+    resync: () => sent.push("resync"),
+    fill: () => Promise.resolve([]),
+    room: () => sent.length === 1 ? new Promise<void>((r) => open = r) : null,
+  });
+  const done = stream.begin(2, ["replay:1", "replay:2"]);
+  await new Promise((r) => setTimeout(r, 10));
+  stream.close();
+  open();
+  await done;
+  assert.deepEqual(sent, ["replay:1"]);
+});
