@@ -1,9 +1,14 @@
 /**
  * The event-sourced half of the MongoDB store, mirroring `_kv_events.ts`: monotonic message
- * states (a conditional replace; a newer stored state makes the upsert hit the unique index,
- * which is the "skip") and each group's event index under a unique (group_id, rev).
+ * states (compare-and-set on the stored rev) and each group's event index under a unique
+ * (group_id, rev).
  */
-import { type Filter, MongoBulkWriteError, MongoServerError } from "mongodb";
+import {
+  type AnyBulkWriteOperation,
+  type Filter,
+  MongoBulkWriteError,
+  MongoServerError,
+} from "mongodb";
 import type { Message } from "../protocol/types.ts";
 import type { StoredEvent } from "./store.ts";
 import type { StoreCollections } from "./_mongo_collections.ts";
@@ -13,49 +18,108 @@ const DUPLICATE_KEY = 11000;
 const hidden = { projection: { _id: 0 } } as const;
 
 /**
- * Writes each state whose rev is above the stored one's. A filter on a lower rev either matches
- * the stored copy (replaced) or, matching nothing, upserts into the unique (group_id, seq) index:
- * that duplicate key means the stored copy is as new, or has no rev at all (stored before §4),
- * which a second replace on `rev: null` takes over.
+ * Writes each state whose rev is above the stored one's. The stored revs are read first, then
+ * every write is a compare-and-set on the rev read (`rev: null` matches a copy stored without
+ * one, before §4) or an insert where nothing was stored. Not an unordered bulk write that skips
+ * its duplicate-key failures: FerretDB stops such a batch at its first failure, and the writes
+ * after it would be lost. When any compare-and-set finds the copy changed meanwhile, or an insert
+ * meets one written meanwhile, each state of the batch is decided again, alone.
  */
 export async function upsertStates(
   c: StoreCollections,
   states: Message[],
 ): Promise<void> {
   firstPerSeq(states);
-  if (states.length === 0) return;
-  let refused: Message[] = [];
-  try {
-    await c.messages.bulkWrite(
-      states.map((m) => ({
+  const newest = newestPerSeq(states);
+  if (newest.length === 0) return;
+  const stored = await storedRevs(c, newest);
+  const ops: AnyBulkWriteOperation<Message>[] = [];
+  let replaces = 0;
+  for (const m of newest) {
+    const key = JSON.stringify([m.group_id, m.seq]);
+    if (!stored.has(key)) ops.push({ insertOne: { document: { ...m } } });
+    else if ((stored.get(key) ?? 0) < (m.rev ?? 0)) {
+      ops.push({
         replaceOne: {
-          filter: {
-            group_id: m.group_id,
-            seq: m.seq,
-            rev: { $lt: m.rev ?? 0 },
-          },
+          filter: casFilter(m, stored.get(key)),
           replacement: { ...m },
-          upsert: true,
         },
-      })),
-      { ordered: false },
-    );
+      });
+      replaces++;
+    }
+  }
+  if (ops.length === 0) return;
+  try {
+    const result = await c.messages.bulkWrite(ops, { ordered: true });
+    if (result.matchedCount === replaces) return;
   } catch (err) {
     if (!isDuplicate(err)) throw err;
-    const failed = [(err as MongoBulkWriteError).writeErrors].flat();
-    refused = failed.map((e) => states[e.index]);
   }
-  for (const m of refused) {
-    // `rev: null` matches a document without the field; the driver's types know no such value.
-    const noRev = {
-      group_id: m.group_id,
-      seq: m.seq,
-      rev: null,
-    } as unknown as Filter<
-      Message
-    >;
-    await c.messages.replaceOne(noRev, { ...m });
+  for (const m of newest) await upsertOne(c, m);
+}
+
+/** One state, decided against whatever is stored now; retried while others write it too. */
+async function upsertOne(c: StoreCollections, m: Message): Promise<void> {
+  for (;;) {
+    const [stored] = await c.messages.find(
+      { group_id: m.group_id, seq: m.seq },
+      { projection: { _id: 0, rev: 1 } },
+    ).toArray();
+    if (!stored) {
+      try {
+        await c.messages.insertOne({ ...m });
+        return;
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+        continue;
+      }
+    }
+    if ((stored.rev ?? 0) >= (m.rev ?? 0)) return;
+    const result = await c.messages.replaceOne(casFilter(m, stored.rev), {
+      ...m,
+    });
+    if (result.matchedCount === 1) return;
   }
+}
+
+/** The stored rev (undefined: stored without one) of each message of the batch that exists. */
+async function storedRevs(
+  c: StoreCollections,
+  states: Message[],
+): Promise<Map<string, number | undefined>> {
+  const out = new Map<string, number | undefined>();
+  const byGroup = Map.groupBy(states, (m) => m.group_id);
+  for (const [groupId, list] of byGroup) {
+    const docs = await c.messages.find(
+      { group_id: groupId, seq: { $in: list.map((m) => m.seq) } },
+      { projection: { _id: 0, seq: 1, rev: 1 } },
+    ).toArray();
+    for (const d of docs) out.set(JSON.stringify([groupId, d.seq]), d.rev);
+  }
+  return out;
+}
+
+/** Matches the stored copy only while it still has the rev read (`null`: none). */
+function casFilter(m: Message, rev: number | undefined): Filter<Message> {
+  // `rev: null` matches a document without the field; the driver's types know no such value.
+  return {
+    group_id: m.group_id,
+    seq: m.seq,
+    rev: rev ?? null,
+  } as unknown as Filter<
+    Message
+  >;
+}
+
+/** The newest state per message of a batch. */
+function newestPerSeq(states: Message[]): Message[] {
+  const newest = new Map<string, Message>();
+  for (const m of states) {
+    const key = JSON.stringify([m.group_id, m.seq]);
+    const seen = newest.get(key);
+    if (!seen || (seen.rev ?? 0) < (m.rev ?? 0)) newest.set(key, m);
+  }
+  return [...newest.values()];
 }
 
 /** Adds index entries; an existing (group_id, rev) is kept. */

@@ -23,6 +23,29 @@ export function eventCases(test: StoreCase): void {
     assert.equal(await s.headSeq(g), 1);
   });
 
+  test("upsertStates() writes every newer state of a batch that also holds stale ones", async (s) => {
+    const g = uid("group");
+    await s.upsertStates([
+      message(g, 1, { rev: 5 }),
+      message(g, 3, { rev: 7 }),
+    ]);
+    // A re-delivered batch: stale copies of 1 and 3 between new states of 2 and 4.
+    await s.upsertStates([
+      message(g, 1, { rev: 5, text: "stale" }),
+      message(g, 2, { rev: 6 }),
+      message(g, 3, { rev: 2, text: "stale" }),
+      message(g, 4, { rev: 8 }),
+    ]);
+    const stored = await s.messagesInRange(g, 1, 4);
+    assert.deepStrictEqual(stored.map((m) => [m.seq, m.rev]), [
+      [1, 5],
+      [2, 6],
+      [3, 7],
+      [4, 8],
+    ]);
+    assert.ok(stored.every((m) => m.text !== "stale"));
+  });
+
   test("upsertStates() replaces the whole message: a deletion erases text and reactions", async (s) => {
     const g = uid("group");
     await s.insertMessages([message(g, 1, { text: "legacy, no rev" })]);
