@@ -68,8 +68,9 @@ export const metrics = {
   }),
   busAppends: new client.Counter({
     name: "salvioris_bus_appends_total",
-    help: "Message appends to the bus, by result",
-    labelNames: ["result"] as const,
+    help:
+      "Appends to the bus, by kind (message, update: an edit, deletion or reaction) and result",
+    labelNames: ["kind", "result"] as const,
     registers,
   }),
   busPublishes: new client.Counter({

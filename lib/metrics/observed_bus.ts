@@ -37,15 +37,25 @@ export function observedBus(bus: Bus): Bus {
         outcome = await bus.append(draft, options);
       } catch (err) {
         started.delete(draft.id);
-        metrics.busAppends.inc({ result: "error" });
+        metrics.busAppends.inc({ kind: "message", result: "error" });
         endAppendSpan(span, draft.id, { error: err });
         throw err;
       }
       // Only an appended message is fanned out; a duplicate or a refusal never comes back.
       if (outcome.status !== "appended") started.delete(draft.id);
-      metrics.busAppends.inc({ result: outcome.status });
+      metrics.busAppends.inc({ kind: "message", result: outcome.status });
       endAppendSpan(span, draft.id, outcome);
       return outcome;
+    },
+    async appendUpdate(draft, options) {
+      try {
+        const outcome = await bus.appendUpdate(draft, options);
+        metrics.busAppends.inc({ kind: "update", result: outcome.status });
+        return outcome;
+      } catch (err) {
+        metrics.busAppends.inc({ kind: "update", result: "error" });
+        throw err;
+      }
     },
     async publish(topic, event) {
       try {

@@ -34,7 +34,7 @@ Deno.test(
   () =>
     withServer({
       METRICS_TOKEN: token,
-      RATE_MESSAGES_BURST: "3",
+      RATE_MESSAGES_BURST: "4",
       RATE_MESSAGES_PER_SEC: "1",
     }, async (server) => {
       const url = `${server.url}/metrics`;
@@ -50,8 +50,10 @@ Deno.test(
         socket.send({ type: "message", group_id: group.id, text: "hi", nonce });
         assert.equal((await socket.nextOf("message")).message.nonce, nonce);
       }
+      socket.send({ type: "edit", group_id: group.id, seq: 1, text: "hello" });
+      assert.equal((await socket.nextOf("message_update")).message.seq, 1);
       socket.send({ type: "typing_start", group_id: group.id });
-      // The message budget (burst 3) is spent: the fourth is refused.
+      // The message budget (burst 4: three messages and an edit) is spent: the next is refused.
       socket.send({
         type: "message",
         group_id: group.id,
@@ -64,7 +66,7 @@ Deno.test(
         url,
         token,
         (s) =>
-          grew(before, s, "salvioris_messages_persisted") >= 3 &&
+          grew(before, s, "salvioris_messages_persisted") >= 4 &&
           valueOf(s, "salvioris_handoff_backlog") === 0,
       );
       const frames = (type: string) =>
@@ -73,8 +75,10 @@ Deno.test(
       assert.equal(frames("subscribe"), 1);
       assert.equal(frames("message"), 4);
       assert.equal(frames("typing_start"), 1);
+      assert.equal(frames("edit"), 1);
       assert.equal(
         grew(before, during, "salvioris_bus_appends_total", {
+          kind: "message",
           result: "appended",
         }),
         3,
@@ -84,6 +88,19 @@ Deno.test(
           kind: "message",
         }),
         3,
+      );
+      assert.equal(
+        grew(before, during, "salvioris_bus_appends_total", {
+          kind: "update",
+          result: "appended",
+        }),
+        1,
+      );
+      assert.equal(
+        grew(before, during, "salvioris_bus_events_received_total", {
+          kind: "message_update",
+        }),
+        1,
       );
       assert.equal(
         grew(before, during, "salvioris_bus_publishes_total", {
@@ -114,10 +131,7 @@ Deno.test(
       const storeCalls = (op: string) =>
         grew(before, during, "salvioris_store_operation_seconds_count", { op });
       assert.equal(storeCalls("createUser"), 1);
-      // The projector's history write (`insertMessages`, or `insertEvents` with the event log).
-      assert.ok(
-        storeCalls("insertMessages") + storeCalls("insertEvents") >= 1,
-      );
+      assert.ok(storeCalls("upsertStates") >= 1, "the projector's write");
       assert.ok(valueOf(during, "process_resident_memory_bytes") > 0);
 
       // A client that keeps sending garbage is closed with 4002.
@@ -312,6 +326,7 @@ redisTest(
         }
         assert.equal(
           grew(before1, after1, "salvioris_bus_appends_total", {
+            kind: "message",
             result: "appended",
           }),
           1,

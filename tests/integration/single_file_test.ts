@@ -71,7 +71,10 @@ Deno.test(
       // prom-client is bundled too: the scrape counts the message.
       const scrape = await scrapeFrom(`${url}/metrics`, metricsToken);
       assert.equal(
-        valueOf(scrape, "salvioris_bus_appends_total", { result: "appended" }),
+        valueOf(scrape, "salvioris_bus_appends_total", {
+          kind: "message",
+          result: "appended",
+        }),
         1,
       );
       await socket.close();
