@@ -1,4 +1,5 @@
-/** A group's members, online first, each with a presence dot. */
+/** A group's members, online first, each with a presence dot and their role (§6). */
+import type { ComponentChildren } from "preact";
 import type { Member } from "../lib/protocol/types.ts";
 
 /** What the member list needs. */
@@ -7,10 +8,16 @@ export interface MemberListProps {
   /** Live presence by user id; falls back to the member's `online`. */
   presence: ReadonlyMap<string, boolean>;
   meId: string | null;
+  /** Controls beside a member (their actions menu), when the reader has any. */
+  actions?: (member: Member) => ComponentChildren;
 }
 
+const roleLabels = { owner: "Owner", admin: "Admin" } as const;
+
 /** The member list. */
-export function MemberList({ members, presence, meId }: MemberListProps) {
+export function MemberList(
+  { members, presence, meId, actions }: MemberListProps,
+) {
   const rows = members.map((m) => ({
     ...m,
     online: presence.get(m.id) ?? m.online,
@@ -30,13 +37,22 @@ export function MemberList({ members, presence, meId }: MemberListProps) {
             class={m.online ? "member member--online" : "member"}
             data-testid="member"
             data-online={m.online ? "true" : "false"}
+            data-role={m.role ?? "member"}
           >
             <span class="dot" aria-hidden="true" />
             <span class="member-name">{m.username}</span>
             {m.id === meId ? <span class="member-you">(you)</span> : null}
+            {m.role === "owner" || m.role === "admin"
+              ? (
+                <span class={`role role--${m.role}`} data-testid="role">
+                  {roleLabels[m.role]}
+                </span>
+              )
+              : null}
             <span class="visually-hidden">
               {m.online ? ", online" : ", offline"}
             </span>
+            {actions?.(m)}
           </li>
         ))}
       </ul>

@@ -2,8 +2,10 @@
 import { MemberList } from "../components/member_list.tsx";
 import { TypingLine } from "../components/typing_line.tsx";
 import type { Group } from "../lib/protocol/types.ts";
+import { roleIn } from "../lib/ui/roles.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
 import { Composer } from "./composer.tsx";
+import { MemberMenu } from "./member_menu.tsx";
 import { TimelineView } from "./timeline_view.tsx";
 
 /** What the pane needs. */
@@ -19,6 +21,8 @@ export function ChatPane({ rt, group, showMembers }: ChatPaneProps) {
   // Reading the typing signal here re-renders the line when someone starts or stops.
   void model.typing.state.value;
   const members = model.members.value.get(group.id);
+  const meId = model.me.value?.id ?? null;
+  const role = roleIn(group, members, meId);
   return (
     <div class="pane">
       <div class="pane-main">
@@ -34,7 +38,10 @@ export function ChatPane({ rt, group, showMembers }: ChatPaneProps) {
                 <MemberList
                   members={members}
                   presence={model.people.presence.value}
-                  meId={model.me.value?.id ?? null}
+                  meId={meId}
+                  actions={(m) => (
+                    <MemberMenu rt={rt} group={group} member={m} role={role} />
+                  )}
                 />
               )
               : <p class="muted">Loading members…</p>}

@@ -8,8 +8,13 @@ import { ApiClient } from "../lib/ui/api_client.ts";
 import { ChatController } from "../lib/ui/chat_controller.ts";
 import { ChatModel } from "../lib/ui/chat_model.ts";
 import { systemClock } from "../lib/ui/clock.ts";
+import { GroupAdmin } from "../lib/ui/group_admin.ts";
+import { httpGroupAdminApi } from "../lib/ui/group_admin_api.ts";
+import { parseGroupFrame } from "../lib/ui/group_frames.ts";
+import { browserNotifications, Notifier } from "../lib/ui/notifier.ts";
 import { SocketClient } from "../lib/ui/socket_client.ts";
 import { gatewayUrl, webSocketFactory } from "../lib/ui/web_socket_factory.ts";
+import { focusMessage } from "./focus_message.ts";
 
 /** Everything the chat islands share. */
 export interface ChatRuntime {
@@ -17,6 +22,10 @@ export interface ChatRuntime {
   api: ApiClient;
   socket: SocketClient;
   controller: ChatController;
+  /** Group settings, roles, removal, DMs and mute (PROTOCOL.md §6). */
+  admin: GroupAdmin;
+  /** Browser notifications for mentions and DMs in a hidden tab. */
+  notifier: Notifier;
   /** Connects and listens to window events (browser only). */
   start(): void;
   /** Disconnects and removes every listener and timer. */
@@ -40,6 +49,18 @@ export function createChatRuntime(user: User): ChatRuntime {
   const api = new ApiClient();
   // deno-lint-ignore prefer-const
   let controller: ChatController;
+  // deno-lint-ignore prefer-const
+  let admin: GroupAdmin;
+  const hidden = () =>
+    typeof document !== "undefined" && document.visibilityState === "hidden";
+  const notifier = new Notifier({
+    port: browserNotifications(),
+    hidden,
+    focus: (groupId, seq) => {
+      globalThis.focus?.();
+      void controller.openGroup(groupId).then(() => focusMessage(seq));
+    },
+  });
   const socket = new SocketClient({
     url: typeof location === "undefined" ? "" : gatewayUrl(location),
     model,
@@ -47,9 +68,27 @@ export function createChatRuntime(user: User): ChatRuntime {
     createSocket: webSocketFactory,
     onUnauthorized: goToLogin,
     onResync: (groupId) => void controller.resync(groupId),
-    onFrame: (frame) => controller.noteFrame(frame),
+    onFrame: (frame) => {
+      controller.noteFrame(frame);
+      if (frame.type !== "message") return;
+      notifier.noteMessage(frame.message, {
+        meId: model.me.value?.id ?? null,
+        myName: model.me.value?.username ?? null,
+        group: model.groups.value.find((g) => g.id === frame.group_id),
+      });
+    },
+    onOtherFrame: (data) => {
+      const frame = parseGroupFrame(data);
+      if (frame) admin.applyFrame(frame);
+    },
   });
   controller = new ChatController({ model, api, gateway: socket, clock });
+  admin = new GroupAdmin({
+    model,
+    api: httpGroupAdminApi(api),
+    subscribe: (ids) => socket.subscribe(ids),
+    open: (id) => void controller.openGroup(id),
+  });
 
   const online = () => socket.setNetworkOnline(true);
   const offline = () => socket.setNetworkOnline(false);
@@ -61,6 +100,8 @@ export function createChatRuntime(user: User): ChatRuntime {
     api,
     socket,
     controller,
+    admin,
+    notifier,
     start() {
       addEventListener("online", online);
       addEventListener("offline", offline);

@@ -144,6 +144,11 @@ export class ApiClient {
     return this.#call("GET", `${groupPath(groupId)}/messages${query}`);
   }
 
+  /** Any JSON call, for API modules kept beside this one (e.g. group_admin_api.ts). */
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.#call(method, path, body);
+  }
+
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
@@ -181,6 +186,7 @@ export class ApiClient {
   }
 }
 
-function groupPath(groupId: string): string {
+/** The API path of a group. */
+export function groupPath(groupId: string): string {
   return `/api/groups/${encodeURIComponent(groupId)}`;
 }
