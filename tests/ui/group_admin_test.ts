@@ -1,0 +1,184 @@
+import assert from "node:assert/strict";
+import type { Group, Member } from "../../lib/protocol/types.ts";
+import { ChatModel } from "../../lib/ui/chat_model.ts";
+import { GroupAdmin, isMuted } from "../../lib/ui/group_admin.ts";
+import type { GroupAdminApi } from "../../lib/ui/group_admin_api.ts";
+import { parseGroupFrame } from "../../lib/ui/group_frames.ts";
+import { alice, bob, carol, FakeClock, group, ready } from "./fakes.ts";
+
+const members: Member[] = [
+  { ...alice, online: true, role: "owner" },
+  { ...bob, online: true, role: "member" },
+  { ...carol, online: false, role: "member" },
+];
+
+/** A GroupAdminApi that records calls and answers like the server. */
+function fakeApi(model: ChatModel) {
+  const calls: string[] = [];
+  const held = (id: string) => model.groups.value.find((g) => g.id === id)!;
+  const api: GroupAdminApi = {
+    updateGroup(id, patch) {
+      calls.push(`patch ${id} ${JSON.stringify(patch)}`);
+      return Promise.resolve({ ...held(id), ...patch });
+    },
+    rotateInvite(id) {
+      calls.push(`invite ${id}`);
+      return Promise.resolve({ ...held(id), invite_code: "new-code" });
+    },
+    setRole(id, userId, role) {
+      calls.push(`role ${id} ${userId} ${role}`);
+      const m = members.find((m) => m.id === userId)!;
+      return Promise.resolve({ ...m, role });
+    },
+    removeMember(id, userId, ban) {
+      calls.push(`remove ${id} ${userId}${ban ? " ban" : ""}`);
+      return Promise.resolve();
+    },
+    unban: () => Promise.resolve(),
+    openDm(username) {
+      calls.push(`dm ${username}`);
+      return Promise.resolve(group("dm1", {
+        kind: "dm",
+        name: `alice, ${username}`,
+      }));
+    },
+    setMuted(id, muted) {
+      calls.push(`mute ${id} ${muted}`);
+      return Promise.resolve({ ...held(id), muted } as Group);
+    },
+  };
+  return { api, calls };
+}
+
+function setup() {
+  const model = new ChatModel({ clock: new FakeClock() });
+  model.applyFrame(
+    ready(alice, [group("g1", { invite_code: "secret", unread_count: 3 })]),
+  );
+  model.setMembers("g1", members);
+  const { api, calls } = fakeApi(model);
+  const subscribed: string[] = [];
+  const opened: string[] = [];
+  const admin = new GroupAdmin({
+    model,
+    api,
+    subscribe: (ids) => subscribed.push(...ids),
+    open: (id) => opened.push(id),
+  });
+  return { model, admin, calls, subscribed, opened };
+}
+
+Deno.test("group_updated renames the group but keeps the reader's invite code and counts", () => {
+  const { model, admin } = setup();
+  const frame = parseGroupFrame(JSON.stringify({
+    type: "group_updated",
+    group: {
+      ...group("g1"),
+      name: "Renamed",
+      description: "About",
+      public: true,
+      invite_code: undefined,
+      unread_count: undefined,
+    },
+  }));
+  assert.ok(frame);
+  admin.applyFrame(frame);
+  const g = model.groups.value[0];
+  assert.equal(g.name, "Renamed");
+  assert.equal(g.description, "About");
+  assert.equal(g.public, true);
+  assert.equal(g.invite_code, "secret");
+  assert.equal(g.unread_count, 3);
+});
+
+Deno.test("group_updated for a group the reader is not in changes nothing", () => {
+  const { model, admin } = setup();
+  admin.applyFrame({ type: "group_updated", group: group("other") });
+  assert.deepEqual(model.groups.value.map((g) => g.id), ["g1"]);
+});
+
+Deno.test("member_updated changes a member's role in the loaded list, presence untouched", () => {
+  const { model, admin } = setup();
+  const frame = parseGroupFrame(JSON.stringify({
+    type: "member_updated",
+    group_id: "g1",
+    member: { ...bob, role: "admin" },
+  }));
+  assert.ok(frame);
+  admin.applyFrame(frame);
+  const b = model.members.value.get("g1")!.find((m) => m.id === bob.id)!;
+  assert.equal(b.role, "admin");
+  assert.equal(b.online, true);
+});
+
+Deno.test("parseGroupFrame refuses unknown roles, missing fields and other frames", () => {
+  const bad = [
+    { type: "member_updated", group_id: "g1", member: { ...bob, role: "god" } },
+    { type: "member_updated", member: { ...bob, role: "admin" } },
+    { type: "group_updated", group: { id: "g1" } },
+    { type: "message", group_id: "g1" },
+  ];
+  for (const f of bad) assert.equal(parseGroupFrame(JSON.stringify(f)), null);
+  assert.equal(parseGroupFrame("not json"), null);
+});
+
+Deno.test("saving settings and rotating the invite take the server's answer", async () => {
+  const { model, admin, calls } = setup();
+  await admin.updateGroup("g1", {
+    name: "New",
+    description: "d",
+    public: true,
+  });
+  await admin.rotateInvite("g1");
+  const g = model.groups.value[0];
+  assert.equal(g.name, "New");
+  assert.equal(g.invite_code, "new-code");
+  assert.deepEqual(calls, [
+    'patch g1 {"name":"New","description":"d","public":true}',
+    "invite g1",
+  ]);
+});
+
+Deno.test("promoting a member shows the new role; removing one drops them from the list", async () => {
+  const { model, admin, calls } = setup();
+  await admin.setRole("g1", bob.id, "admin");
+  assert.equal(
+    model.members.value.get("g1")!.find((m) => m.id === bob.id)!.role,
+    "admin",
+  );
+  await admin.remove("g1", carol.id, true);
+  assert.deepEqual(model.members.value.get("g1")!.map((m) => m.id), [
+    alice.id,
+    bob.id,
+  ]);
+  assert.deepEqual(calls, [
+    `role g1 ${bob.id} admin`,
+    `remove g1 ${carol.id} ban`,
+  ]);
+});
+
+Deno.test("the reader removed elsewhere loses the group by the server's unsubscribed", () => {
+  const { model } = setup();
+  model.setActive("g1");
+  model.applyFrame({ type: "unsubscribed", group_ids: ["g1"] });
+  assert.equal(model.hasGroup("g1"), false);
+  assert.equal(model.activeGroupId.value, null);
+});
+
+Deno.test("opening a DM adds it, subscribes once and opens it", async () => {
+  const { model, admin, subscribed, opened, calls } = setup();
+  await admin.openDm(" bob ");
+  await admin.openDm("bob");
+  assert.ok(model.hasGroup("dm1"));
+  assert.deepEqual(subscribed, ["dm1"]);
+  assert.deepEqual(opened, ["dm1", "dm1"]);
+  assert.deepEqual(calls, ["dm bob", "dm bob"]);
+});
+
+Deno.test("muting a group marks it muted, and unmuting clears it", async () => {
+  const { model, admin } = setup();
+  await admin.setMuted("g1", true);
+  assert.equal(isMuted(model.groups.value[0]), true);
+  await admin.setMuted("g1", false);
+  assert.equal(isMuted(model.groups.value[0]), false);
+});
