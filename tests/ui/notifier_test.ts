@@ -7,7 +7,7 @@ import {
   Notifier,
   type NotifyPermission,
 } from "../../lib/ui/notifier.ts";
-import { alice, bob, group, msg } from "./fakes.ts";
+import { alice, group, msg } from "./fakes.ts";
 
 const room = group("g1", { name: "Room" });
 const dm = group("d1", { kind: "dm", name: "alice, bob" });
