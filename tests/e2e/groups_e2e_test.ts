@@ -1,0 +1,238 @@
+/**
+ * Groups people can run (PROTOCOL.md §6) in the browser app, end to end in headless Chromium:
+ * three people on two real instances sharing a private redis-server and one KV file (one
+ * instance when redis-server is missing). Roles and settings change live in the other apps, an
+ * admin removes a member who is watching the group on the other instance and the group leaves
+ * that member's app without a reload, and a direct message raises a browser notification in a
+ * hidden tab (window.Notification is replaced by a recorder in the page).
+ */
+import assert from "node:assert/strict";
+import { dirname } from "node:path";
+import { integration } from "../helpers/fixture.ts";
+import {
+  redisIgnore,
+  type RedisServer,
+  startRedis,
+} from "../helpers/redis_server.ts";
+import {
+  type ServerProcess,
+  startServerProcess,
+  tempKvPath,
+} from "../helpers/server_process.ts";
+import {
+  browserIgnore,
+  type BrowserUser,
+  buildIslands,
+  launchUser,
+  screenshot,
+  until,
+} from "./_browser.ts";
+import {
+  createGroup,
+  markDocument,
+  register,
+  sameDocument,
+  seeOnce,
+  send,
+} from "./_chat_page.ts";
+import {
+  clickLastNotification,
+  installNotificationRecorder,
+  memberAction,
+  memberRow,
+  notifications,
+  permissionRequests,
+  setHidden,
+  showMembers,
+  startDm,
+} from "./_groups_page.ts";
+
+Deno.test({
+  name: "groups people can run work end to end in headless Chromium",
+  ignore: browserIgnore,
+  ...integration,
+  async fn(t) {
+    await buildIslands();
+    const redis: RedisServer | null = redisIgnore ? null : await startRedis();
+    const kvPath = await tempKvPath();
+    const env = (id: string): Record<string, string> => ({
+      KV_PATH: kvPath,
+      INSTANCE_ID: id,
+      ...(redis ? { REDIS_URL: redis.url } : {}),
+    });
+    const servers: ServerProcess[] = [];
+    const browsers: BrowserUser[] = [];
+    try {
+      servers.push(await startServerProcess(env("n1")));
+      servers.push(redis ? await startServerProcess(env("n2")) : servers[0]);
+      const [n1, n2] = servers.map((s) => s.url);
+      for (let i = 0; i < 3; i++) browsers.push(await launchUser());
+      const [alice, bob, carol] = browsers;
+      const [a, b, c] = browsers.map((u) => u.page);
+      await installNotificationRecorder(bob.context);
+
+      await t.step(
+        "the owner's group gets two members through its invite link",
+        async () => {
+          await a.goto(`${n1}/`);
+          await register(a, n1, "alice");
+          await createGroup(a, "Club");
+          await a.getByRole("button", { name: "Invite" }).click();
+          const link = new URL(await a.locator("#invite-url").inputValue());
+          await a.getByRole("button", { name: "Done" }).click();
+          const joiners = [[b, n2, "bob"], [c, n1, "carol"]] as const;
+          for (const [page, base, name] of joiners) {
+            await page.goto(`${base}/`);
+            await register(page, base, name);
+            await page.goto(`${base}${link.pathname}${link.search}`);
+            await page.getByRole("button", { name: "Join group" }).click();
+            await page.locator(".chat-title", { hasText: "Club" }).waitFor();
+          }
+          for (const page of [a, b, c]) await markDocument(page);
+        },
+      );
+
+      await t.step(
+        "the owner makes a member admin and the member's own app shows it and offers settings",
+        async () => {
+          await showMembers(a);
+          await showMembers(b);
+          await memberRow(a, "bob").waitFor();
+          await memberAction(a, "bob", "Make admin");
+          await memberRow(a, "bob").locator('[data-testid="role"]', {
+            hasText: "Admin",
+          }).waitFor();
+          await memberRow(b, "bob").locator('[data-testid="role"]', {
+            hasText: "Admin",
+          }).waitFor();
+          await b.getByRole("button", { name: "Settings" }).waitFor();
+          assert.equal(
+            await c.getByRole("button", { name: "Settings" }).count(),
+            0,
+          );
+          await screenshot(a, "groups-roles");
+        },
+      );
+
+      await t.step(
+        "an admin renames the group and describes it; every app shows the new name at once",
+        async () => {
+          await b.getByRole("button", { name: "Settings" }).click();
+          await b.locator("#settings-name").fill("Book club");
+          await b.locator("#settings-description").fill("One book a month");
+          await screenshot(b, "groups-settings");
+          await b.getByRole("button", { name: "Save" }).click();
+          await b.getByText("Saved.").waitFor();
+          await b.getByRole("button", { name: "Close" }).click();
+          for (const page of [a, b, c]) {
+            await page.locator(".chat-title", { hasText: "Book club" })
+              .waitFor();
+          }
+        },
+      );
+
+      await t.step(
+        "rotating the invite link shows a new one and the old one stops working",
+        async () => {
+          await a.getByRole("button", { name: "Settings" }).click();
+          const before = await a.locator("#settings-invite").inputValue();
+          a.once("dialog", (d) => void d.accept());
+          await a.getByRole("button", { name: "New link" }).click();
+          await until(
+            "a new invite link",
+            async () =>
+              (await a.locator("#settings-invite").inputValue()) !== before,
+          );
+          await a.getByRole("button", { name: "Close" }).click();
+          const old = new URL(before);
+          const code = old.searchParams.get("code");
+          const groupId = decodeURIComponent(old.pathname.split("/").pop()!);
+          // A stranger tries the old code over HTTP: refused.
+          const reg = await fetch(`${n2}/api/auth/register`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+              username: "dave",
+              password: "long enough pw",
+            }),
+          });
+          const { token } = await reg.json();
+          const join = await fetch(
+            `${n2}/api/groups/${encodeURIComponent(groupId)}/join`,
+            {
+              method: "POST",
+              headers: {
+                "content-type": "application/json",
+                authorization: `Bearer ${token}`,
+              },
+              body: JSON.stringify({ invite_code: code }),
+            },
+          );
+          await join.body?.cancel();
+          assert.equal(join.status, 403);
+        },
+      );
+
+      await t.step(
+        "an admin removes a member watching the group on the other instance; it leaves their app without a reload",
+        async () => {
+          await c.locator('[data-testid="group"]', { hasText: "Book club" })
+            .waitFor();
+          await memberAction(b, "carol", "Remove from group");
+          await c.locator('[data-testid="group"]', { hasText: "Book club" })
+            .waitFor({ state: "detached" });
+          await c.getByRole("heading", { name: "Welcome to Salvioris" })
+            .waitFor();
+          assert.equal(await sameDocument(c), true);
+          await memberRow(a, "carol").waitFor({ state: "detached" });
+          await memberRow(b, "carol").waitFor({ state: "detached" });
+          await screenshot(c, "groups-removed");
+        },
+      );
+
+      await t.step(
+        "a direct message raises a notification in a hidden tab; clicking it opens the message",
+        async () => {
+          assert.equal(await permissionRequests(b), 0);
+          await b.getByRole("button", { name: "Turn on notifications" })
+            .click();
+          await b.getByText("Notifications on").waitFor();
+          assert.equal(await permissionRequests(b), 1);
+          await setHidden(b, true);
+
+          await startDm(a, "bob");
+          await send(a, "psst, are you there?");
+          await until(
+            "a notification in Bob's hidden tab",
+            async () => (await notifications(b)).length > 0,
+          );
+          const [shown] = await notifications(b);
+          assert.equal(shown.title, "alice");
+          assert.equal(shown.body, "psst, are you there?");
+          const dm = b.locator(".sidebar-dms [data-testid='group']", {
+            hasText: "alice",
+          });
+          await dm.waitFor();
+
+          await setHidden(b, false);
+          await clickLastNotification(b);
+          await b.locator(".chat-title", { hasText: "alice" }).waitFor();
+          await seeOnce(b, "psst, are you there?");
+          await b.locator('[data-testid="message"][data-focused="true"]')
+            .waitFor();
+          assert.equal(await sameDocument(b), true);
+          await screenshot(b, "groups-dm");
+        },
+      );
+    } catch (err) {
+      for (const u of browsers) console.error(u.problems.join("\n"));
+      for (const s of new Set(servers)) console.error(s.output().slice(-3000));
+      throw err;
+    } finally {
+      await Promise.all(browsers.map((u) => u.close()));
+      await Promise.all([...new Set(servers)].map((s) => s.stop()));
+      await redis?.kill();
+      await Deno.remove(dirname(kvPath), { recursive: true }).catch(() => {});
+    }
+  },
+});
