@@ -35,6 +35,17 @@ export function createFanout(hub: Hub): BusListener {
           user: event.user,
           online: event.online,
         }, event.user.id);
+      case "group_updated":
+        return sendToGroup(hub, event.group_id, {
+          type: "group_updated",
+          group: event.group,
+        });
+      case "member_updated":
+        return sendToGroup(hub, event.group_id, {
+          type: "member_updated",
+          group_id: event.group_id,
+          member: event.member,
+        });
       case "member_left":
         sendToGroup(hub, event.group_id, {
           type: "member_left",

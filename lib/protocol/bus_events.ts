@@ -46,6 +46,29 @@ export const busEvent = z.discriminatedUnion("kind", [
     user,
     online: z.boolean(),
   }),
+  /** §6: a group's settings changed; the public fields only (no invite code, no counts). */
+  z.object({
+    kind: z.literal("group_updated"),
+    group_id: id,
+    group: z.object({
+      id,
+      name: z.string(),
+      public: z.boolean(),
+      owner_id: id,
+      created_at: z.string(),
+      description: z.string(),
+      kind: z.enum(["group", "dm"]),
+    }),
+  }),
+  /** §6: a member's role changed. */
+  z.object({
+    kind: z.literal("member_updated"),
+    group_id: id,
+    member: user.extend({
+      online: z.boolean(),
+      role: z.enum(["owner", "admin", "member"]),
+    }),
+  }),
   /** A member left (or was removed): every instance ends that user's subscriptions. */
   z.object({ kind: z.literal("member_left"), group_id: id, user_id: id }),
   /** A user's first socket opened or last socket closed, told to the groups it belongs to. */

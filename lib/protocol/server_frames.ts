@@ -1,6 +1,6 @@
 /** Types of every server → client frame (PROTOCOL.md §2.3). */
 import type { ErrorCode, ErrorDetails } from "./errors.ts";
-import type { Group, Message, User } from "./types.ts";
+import type { Group, Member, Message, User } from "./types.ts";
 
 export interface SubscribedGroup {
   group_id: string;
@@ -25,6 +25,10 @@ export type ServerFrame =
   /** Additions: membership changes, for the group's other subscribers. */
   | { type: "member_joined"; group_id: string; user: User; online: boolean }
   | { type: "member_left"; group_id: string; user_id: string }
+  /** §6: a group's public fields after a change of its settings. */
+  | { type: "group_updated"; group: Group }
+  /** §6: a member's role changed. */
+  | { type: "member_updated"; group_id: string; member: Member }
   | { type: "resync"; group_id: string }
   | (
     & { type: "error"; code: ErrorCode; message: string; ref?: string }

@@ -1,6 +1,6 @@
 /** The MongoDB documents of the store, their typed collections and the indexes they rely on. */
 import { type Collection, type Db, MongoServerError } from "mongodb";
-import type { Message } from "../protocol/types.ts";
+import type { Message, Role } from "../protocol/types.ts";
 import type { StoredGroup, StoredSession, StoredUser } from "./store.ts";
 import { collections } from "./_mongo_names.ts";
 
@@ -21,6 +21,14 @@ export interface MembershipDoc {
   group_id: string;
   user_id: string;
   joined_at: Date;
+  /** Absent on memberships stored before roles existed: `member`. */
+  role?: Role;
+}
+
+/** A ban of a user from a group, or a group a user muted: present or absent. */
+export interface PairDoc {
+  group_id: string;
+  user_id: string;
 }
 
 /** A read position of a user in a group; the highest of a user's is theirs. */
@@ -38,6 +46,8 @@ export interface StoreCollections {
   memberships: Collection<MembershipDoc>;
   messages: Collection<Message>;
   reads: Collection<ReadDoc>;
+  bans: Collection<PairDoc>;
+  mutes: Collection<PairDoc>;
 }
 
 /** The store's collections in `db`. */
@@ -49,6 +59,8 @@ export function storeCollections(db: Db): StoreCollections {
     memberships: db.collection(collections.memberships),
     messages: db.collection(collections.messages),
     reads: db.collection(collections.reads),
+    bans: db.collection(collections.bans),
+    mutes: db.collection(collections.mutes),
   };
 }
 
@@ -71,6 +83,9 @@ export async function createIndexes(c: StoreCollections): Promise<boolean> {
     c.messages.createIndex({ group_id: 1, seq: 1 }, unique),
     // One document per position (see `_mongo_reads.ts`).
     c.reads.createIndex({ group_id: 1, user_id: 1, seq: 1 }, unique),
+    // Present or absent: inserted and deleted whole, never updated in place.
+    c.bans.createIndex({ group_id: 1, user_id: 1 }, unique),
+    c.mutes.createIndex({ user_id: 1, group_id: 1 }, unique),
   ]);
   return ttl;
 }

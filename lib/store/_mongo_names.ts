@@ -9,4 +9,6 @@ export const collections = {
   memberships: "memberships",
   messages: "messages",
   reads: "reads",
+  bans: "bans",
+  mutes: "mutes",
 } as const;

@@ -3,9 +3,19 @@
  * every rule that spans two writes is an atomic operation guarded by versionstamp checks, never an
  * in-process lock.
  */
-import type { Message, User } from "../protocol/types.ts";
-import type { Store, StoredGroup, StoredSession, StoredUser } from "./store.ts";
+import type { Message, Role, User } from "../protocol/types.ts";
+import type {
+  GroupChanges,
+  Store,
+  StoredGroup,
+  StoredMember,
+  StoredSession,
+  StoredUser,
+} from "./store.ts";
 import * as keys from "./_kv_keys.ts";
+import type { Membership } from "./_kv_roles.ts";
+import { definedChanges } from "./_group_changes.ts";
+import * as roles from "./_kv_roles.ts";
 import { atomicChunks } from "./_kv_batches.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
 import { openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
@@ -15,10 +25,6 @@ import {
   listEntries,
   listLastKeyParts,
 } from "./_kv_reads.ts";
-
-interface Membership {
-  joined_at: string;
-}
 
 /** The `Store` port on Deno KV. */
 export class KvStore implements Store {
@@ -106,7 +112,10 @@ export class KvStore implements Store {
 
   async createGroup(group: StoredGroup): Promise<void> {
     const key = keys.groupKey(group.id);
-    const membership: Membership = { joined_at: new Date().toISOString() };
+    const membership: Membership = {
+      joined_at: new Date().toISOString(),
+      role: "owner",
+    };
     const op = this.#kv.atomic()
       .check({ key, versionstamp: null })
       .set(key, group)
@@ -134,9 +143,55 @@ export class KvStore implements Store {
     return await getManyValues<StoredGroup>(this.#kv, ids.map(keys.groupKey));
   }
 
+  async updateGroup(
+    id: string,
+    changes: GroupChanges,
+  ): Promise<StoredGroup | null> {
+    const key = keys.groupKey(id);
+    while (true) {
+      const entry = await this.#get<StoredGroup>(key);
+      if (entry.value === null) return null;
+      const before = entry.value;
+      const after: StoredGroup = { ...before, ...definedChanges(changes) };
+      const op = this.#kv.atomic().check(entry).set(key, after);
+      // The public index follows the flag in the same commit.
+      const indexKey = keys.publicGroupKey(before.created_at, id);
+      if (after.public && !before.public) op.set(indexKey, id);
+      if (!after.public && before.public) op.delete(indexKey);
+      if ((await commit(op)).ok) return after;
+    }
+  }
+
+  async createDm(
+    group: StoredGroup,
+    memberIds: [string, string],
+  ): Promise<StoredGroup> {
+    const key = keys.groupKey(group.id);
+    const membership: Membership = {
+      joined_at: new Date().toISOString(),
+      role: "member",
+    };
+    const op = this.#kv.atomic().check({ key, versionstamp: null }).set(
+      key,
+      group,
+    );
+    for (const userId of memberIds) {
+      op.set(keys.memberKey(group.id, userId), membership)
+        .set(keys.userGroupKey(userId, group.id), membership);
+    }
+    if ((await commit(op)).ok) return group;
+    // Another caller created it: both memberships were written in that same commit.
+    const stored = await this.groupById(group.id);
+    if (!stored) throw new Error(`Cannot create direct group ${group.id}`);
+    return stored;
+  }
+
   async addMember(groupId: string, userId: string): Promise<boolean> {
     const key = keys.memberKey(groupId, userId);
-    const membership: Membership = { joined_at: new Date().toISOString() };
+    const membership: Membership = {
+      joined_at: new Date().toISOString(),
+      role: "member",
+    };
     const op = this.#kv.atomic()
       .check({ key, versionstamp: null })
       .set(key, membership)
@@ -179,6 +234,38 @@ export class KvStore implements Store {
 
   async memberIds(groupId: string): Promise<string[]> {
     return await listLastKeyParts(this.#kv, keys.membersPrefix(groupId));
+  }
+
+  roleOf(groupId: string, userId: string): Promise<Role | null> {
+    return roles.roleOf(this.#kv, groupId, userId);
+  }
+
+  members(groupId: string): Promise<StoredMember[]> {
+    return roles.members(this.#kv, groupId);
+  }
+
+  setRole(groupId: string, userId: string, role: Role): Promise<boolean> {
+    return roles.setRole(this.#kv, groupId, userId, role);
+  }
+
+  addBan(groupId: string, userId: string): Promise<void> {
+    return roles.addBan(this.#kv, groupId, userId);
+  }
+
+  removeBan(groupId: string, userId: string): Promise<boolean> {
+    return roles.removeBan(this.#kv, groupId, userId);
+  }
+
+  isBanned(groupId: string, userId: string): Promise<boolean> {
+    return roles.isBanned(this.#kv, groupId, userId);
+  }
+
+  setMuted(groupId: string, userId: string, muted: boolean): Promise<void> {
+    return roles.setMuted(this.#kv, groupId, userId, muted);
+  }
+
+  mutedGroups(userId: string, groupIds: string[]): Promise<Set<string>> {
+    return roles.mutedGroups(this.#kv, userId, groupIds);
   }
 
   async insertMessages(messages: Message[]): Promise<void> {

@@ -1,0 +1,55 @@
+/**
+ * Direct messages (PROTOCOL.md §6): one private group per pair of users. Its id is derived from
+ * the pair, so the store's uniqueness of group ids makes the pair's group unique across every
+ * instance, with no read-then-write: two people asking at once on two instances get one group.
+ */
+import { ChatError } from "../protocol/errors.ts";
+import type { Group, User } from "../protocol/types.ts";
+import type { StoredGroup } from "../store/store.ts";
+import type { CoreDeps } from "./deps.ts";
+import { toGroup } from "./groups.ts";
+import { sha256Hex } from "./ids.ts";
+
+/** The id of the direct group of two users, the same whoever asks. */
+export async function dmGroupId(a: string, b: string): Promise<string> {
+  const [first, second] = [a, b].sort();
+  return "dm" + (await sha256Hex(`${first}\n${second}`)).slice(0, 40);
+}
+
+/** The direct group of the caller and `username`, created on first ask. */
+export async function openDm(
+  deps: CoreDeps,
+  caller: User,
+  username: string,
+): Promise<Group> {
+  const other = await findUser(deps, username);
+  if (other.id === caller.id) {
+    throw new ChatError(
+      "bad_request",
+      "A direct conversation needs another user",
+    );
+  }
+  const now = deps.now();
+  const group: StoredGroup = {
+    id: await dmGroupId(caller.id, other.id),
+    name: [caller.username, other.username].sort().join(", "),
+    public: false,
+    owner_id: caller.id,
+    created_at: new Date(now).toISOString(),
+    invite_code: "",
+    description: "",
+    kind: "dm",
+  };
+  const stored = await deps.store.createDm(group, [caller.id, other.id]);
+  return toGroup(stored, true);
+}
+
+/** A user by exact (case-insensitive) username, never a list: `not_found` when none. */
+export async function findUser(
+  deps: CoreDeps,
+  username: string,
+): Promise<User> {
+  const user = await deps.store.userByName(username);
+  if (!user) throw new ChatError("not_found", "No user has that name");
+  return { id: user.id, username: user.username };
+}
