@@ -10,7 +10,6 @@ import { ChatModel } from "../lib/ui/chat_model.ts";
 import { systemClock } from "../lib/ui/clock.ts";
 import { GroupAdmin } from "../lib/ui/group_admin.ts";
 import { httpGroupAdminApi } from "../lib/ui/group_admin_api.ts";
-import { parseGroupFrame } from "../lib/ui/group_frames.ts";
 import { browserNotifications, Notifier } from "../lib/ui/notifier.ts";
 import { SocketClient } from "../lib/ui/socket_client.ts";
 import { gatewayUrl, webSocketFactory } from "../lib/ui/web_socket_factory.ts";
@@ -70,16 +69,15 @@ export function createChatRuntime(user: User): ChatRuntime {
     onResync: (groupId) => void controller.resync(groupId),
     onFrame: (frame) => {
       controller.noteFrame(frame);
+      if (frame.type === "group_updated" || frame.type === "member_updated") {
+        return admin.applyFrame(frame);
+      }
       if (frame.type !== "message") return;
       notifier.noteMessage(frame.message, {
         meId: model.me.value?.id ?? null,
         myName: model.me.value?.username ?? null,
         group: model.groups.value.find((g) => g.id === frame.group_id),
       });
-    },
-    onOtherFrame: (data) => {
-      const frame = parseGroupFrame(data);
-      if (frame) admin.applyFrame(frame);
     },
   });
   controller = new ChatController({ model, api, gateway: socket, clock });

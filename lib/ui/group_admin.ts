@@ -4,18 +4,18 @@
  * step. Removal of the reader needs nothing here: the server's `unsubscribed` drops the group.
  */
 import { batch } from "@preact/signals-core";
+import type { ServerFrameOf } from "../protocol/server_frames.ts";
 import type { Group, Member } from "../protocol/types.ts";
 import type { ChatModel } from "./chat_model.ts";
 import type { GroupAdminApi, GroupPatch } from "./group_admin_api.ts";
-import type { GroupFrame } from "./group_frames.ts";
 import { setIn } from "./signal_map.ts";
 
-/** A Group with the per-group mute addition (the reader's own setting, on every device). */
-export type MutableGroup = Group & { muted?: boolean };
+/** A §6 frame that changes a group or a member. */
+export type GroupFrame = ServerFrameOf<"group_updated" | "member_updated">;
 
-/** Whether the reader muted a group. */
+/** Whether the reader muted a group (stored for them, honoured on every device). */
 export function isMuted(group: Group): boolean {
-  return (group as MutableGroup).muted === true;
+  return group.muted === true;
 }
 
 /** Fields of a Group that only its own reader is told; `group_updated` never carries them. */
@@ -103,7 +103,7 @@ export class GroupAdmin {
     const group = await this.#o.api.setMuted(groupId, muted);
     const current = this.#o.model.groups.value.find((g) => g.id === groupId);
     if (current) {
-      this.#o.model.addGroup({ ...current, ...group, muted } as MutableGroup);
+      this.#o.model.addGroup({ ...current, ...group, muted });
     }
   }
 
@@ -113,11 +113,11 @@ export class GroupAdmin {
    */
   #mergeGroup(group: Group, own = false): void {
     const { model } = this.#o;
-    const current: MutableGroup | undefined = model.groups.value.find((g) =>
+    const current: Group | undefined = model.groups.value.find((g) =>
       g.id === group.id
     );
     if (!current) return;
-    const next: MutableGroup = { ...current, ...group };
+    const next: Group = { ...current, ...group };
     if (!own) {
       for (const f of privateFields) {
         if (current[f] === undefined) delete next[f];

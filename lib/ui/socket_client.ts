@@ -54,8 +54,6 @@ export interface SocketClientOptions {
   onResync?: (groupId: string) => void;
   /** Called after every frame the model applied (the controller watches for new members). */
   onFrame?: (frame: ServerFrame) => void;
-  /** Called with a frame this client does not know (additions, e.g. §6 frames). */
-  onOtherFrame?: (data: string) => void;
 }
 
 /** Time allowed between opening a socket and its `ready` before giving up on it. */
@@ -183,7 +181,7 @@ export class SocketClient {
 
   #onData(data: string): void {
     const frame = parseServerFrame(data);
-    if (!frame) return this.#opts.onOtherFrame?.(data);
+    if (!frame) return;
     // Any frame proves the connection alive; silence for two heartbeats means it is not.
     if (this.#heartbeatMs) this.#arm("watchdog", this.#heartbeatMs * 2 + 5_000);
     switch (frame.type) {

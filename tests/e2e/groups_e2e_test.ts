@@ -67,7 +67,7 @@ Deno.test({
       servers.push(redis ? await startServerProcess(env("n2")) : servers[0]);
       const [n1, n2] = servers.map((s) => s.url);
       for (let i = 0; i < 3; i++) browsers.push(await launchUser());
-      const [alice, bob, carol] = browsers;
+      const bob = browsers[1];
       const [a, b, c] = browsers.map((u) => u.page);
       await installNotificationRecorder(bob.context);
 

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import type { Group } from "../../lib/protocol/types.ts";
 import {
   notificationFor,
   type NotificationPort,
@@ -51,7 +50,7 @@ Deno.test("nothing notifies in a visible tab, in a muted group, or for the reade
   assert.equal(
     notificationFor(m, {
       ...me,
-      group: { ...dm, muted: true } as Group,
+      group: { ...dm, muted: true },
       hidden: true,
     }),
     null,
