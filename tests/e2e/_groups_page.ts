@@ -99,14 +99,18 @@ export function memberRow(page: Page, username: string) {
   });
 }
 
-/** Picks an item of a member's actions menu; confirmation prompts are accepted. */
+/** Accepts every confirmation prompt the page shows, as the person would. */
+export function acceptDialogs(page: Page): void {
+  page.on("dialog", (d) => void d.accept().catch(() => {}));
+}
+
+/** Picks an item of a member's actions menu (its prompt is accepted by acceptDialogs). */
 export async function memberAction(
   page: Page,
   username: string,
   item: string,
 ): Promise<void> {
   await page.getByRole("button", { name: `Actions for ${username}` }).click();
-  page.once("dialog", (d) => void d.accept());
   await page.getByRole("menuitem", { name: item }).click();
 }
 

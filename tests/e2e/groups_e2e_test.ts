@@ -36,6 +36,7 @@ import {
   send,
 } from "./_chat_page.ts";
 import {
+  acceptDialogs,
   clickLastNotification,
   installNotificationRecorder,
   memberAction,
@@ -70,6 +71,7 @@ Deno.test({
       const bob = browsers[1];
       const [a, b, c] = browsers.map((u) => u.page);
       await installNotificationRecorder(bob.context);
+      for (const page of [a, b, c]) acceptDialogs(page);
 
       await t.step(
         "the owner's group gets two members through its invite link",
@@ -136,7 +138,6 @@ Deno.test({
         async () => {
           await a.getByRole("button", { name: "Settings" }).click();
           const before = await a.locator("#settings-invite").inputValue();
-          a.once("dialog", (d) => void d.accept());
           await a.getByRole("button", { name: "New link" }).click();
           await until(
             "a new invite link",
