@@ -32,7 +32,7 @@ export async function openDm(
   const now = deps.now();
   const group: StoredGroup = {
     id: await dmGroupId(caller.id, other.id),
-    name: [caller.username, other.username].sort().join(", "),
+    name: byName(caller.username, other.username).join(", "),
     public: false,
     owner_id: caller.id,
     created_at: new Date(now).toISOString(),
@@ -52,4 +52,9 @@ export async function findUser(
   const user = await deps.store.userByName(username);
   if (!user) throw new ChatError("not_found", "No user has that name");
   return { id: user.id, username: user.username };
+}
+
+/** Two usernames sorted as people read them: by lower case (names are unique that way). */
+function byName(a: string, b: string): [string, string] {
+  return a.toLowerCase() <= b.toLowerCase() ? [a, b] : [b, a];
 }
