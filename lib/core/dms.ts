@@ -3,6 +3,7 @@
  * the pair, so the store's uniqueness of group ids makes the pair's group unique across every
  * instance, with no read-then-write: two people asking at once on two instances get one group.
  */
+import { topics } from "../bus/topics.ts";
 import { ChatError } from "../protocol/errors.ts";
 import type { Group, User } from "../protocol/types.ts";
 import type { StoredGroup } from "../store/store.ts";
@@ -42,6 +43,29 @@ export async function openDm(
   };
   const stored = await deps.store.createDm(group, [caller.id, other.id]);
   return toGroup(stored, true);
+}
+
+/**
+ * After the first message of a group: when it is a direct one, both users' sockets on every
+ * instance get `group_added`, since neither app lists it before (see `groupsOfUser`). The message
+ * is sent already, so a failure here is only logged: the group shows on the next load.
+ */
+export async function announceFirstMessage(deps: CoreDeps, groupId: string) {
+  try {
+    const group = await deps.store.groupById(groupId);
+    if (group?.kind !== "dm") return;
+    const { invite_code: _, ...shape } = toGroup(group, false);
+    await deps.bus.publish(topics.control, {
+      kind: "group_added",
+      user_ids: await deps.store.memberIds(groupId),
+      group: { ...shape, description: "", kind: "dm" },
+    });
+  } catch (err) {
+    console.warn(
+      "dms: could not announce a conversation:",
+      (err as Error)?.message,
+    );
+  }
 }
 
 /** A user by exact (case-insensitive) username, never a list: `not_found` when none. */

@@ -418,10 +418,29 @@ redisTest(
               false,
               "not listed before its first message",
             );
+            const dansSocket = await GatewayClient.connect(s2.wsUrl, {
+              token: dan.token,
+            });
+            opened.push(dansSocket);
             const sent = await eve.api.post(`/api/groups/${dm.id}/messages`, {
               text: "hi dan",
             });
             assert.equal(sent.status, 201);
+            const added = await dansSocket.nextOf("group_added");
+            assert.deepEqual(added.group, {
+              id: dm.id,
+              name: "dan, Eve",
+              public: false,
+              owner_id: dm.owner_id,
+              created_at: dm.created_at,
+              description: "",
+              kind: "dm",
+            });
+            await eve.api.post(`/api/groups/${dm.id}/messages`, {
+              text: "again",
+            });
+            await dansSocket.roundTrip();
+            assert.equal(dansSocket.drain("group_added").length, 0, "once");
             assert.equal(await listed(dan.api), true);
             assert.equal(await listed(eve.api), true);
 
