@@ -63,6 +63,18 @@ export function createFanout(hub: Hub): BusListener {
         return;
       case "presence":
         return fanOutPresence(hub, event);
+      case "group_added": {
+        const text = JSON.stringify({
+          type: "group_added",
+          group: event.group,
+        });
+        for (const connection of hub.connections.values()) {
+          if (event.user_ids.includes(connection.userId ?? "")) {
+            connection.sendText(text);
+          }
+        }
+        return;
+      }
       case "session_ended":
         for (const connection of hub.connections.values()) {
           if (connection.caller?.session.id === event.session_id) {

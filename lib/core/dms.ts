@@ -3,6 +3,7 @@
  * the pair, so the store's uniqueness of group ids makes the pair's group unique across every
  * instance, with no read-then-write: two people asking at once on two instances get one group.
  */
+import { topics } from "../bus/topics.ts";
 import { ChatError } from "../protocol/errors.ts";
 import type { Group, User } from "../protocol/types.ts";
 import type { StoredGroup } from "../store/store.ts";
@@ -32,7 +33,7 @@ export async function openDm(
   const now = deps.now();
   const group: StoredGroup = {
     id: await dmGroupId(caller.id, other.id),
-    name: [caller.username, other.username].sort().join(", "),
+    name: byName(caller.username, other.username).join(", "),
     public: false,
     owner_id: caller.id,
     created_at: new Date(now).toISOString(),
@@ -44,6 +45,29 @@ export async function openDm(
   return toGroup(stored, true);
 }
 
+/**
+ * After the first message of a group: when it is a direct one, both users' sockets on every
+ * instance get `group_added`, since neither app lists it before (see `groupsOfUser`). The message
+ * is sent already, so a failure here is only logged: the group shows on the next load.
+ */
+export async function announceFirstMessage(deps: CoreDeps, groupId: string) {
+  try {
+    const group = await deps.store.groupById(groupId);
+    if (group?.kind !== "dm") return;
+    const { invite_code: _, ...shape } = toGroup(group, false);
+    await deps.bus.publish(topics.control, {
+      kind: "group_added",
+      user_ids: await deps.store.memberIds(groupId),
+      group: { ...shape, description: "", kind: "dm" },
+    });
+  } catch (err) {
+    console.warn(
+      "dms: could not announce a conversation:",
+      (err as Error)?.message,
+    );
+  }
+}
+
 /** A user by exact (case-insensitive) username, never a list: `not_found` when none. */
 export async function findUser(
   deps: CoreDeps,
@@ -52,4 +76,9 @@ export async function findUser(
   const user = await deps.store.userByName(username);
   if (!user) throw new ChatError("not_found", "No user has that name");
   return { id: user.id, username: user.username };
+}
+
+/** Two usernames sorted as people read them: by lower case (names are unique that way). */
+function byName(a: string, b: string): [string, string] {
+  return a.toLowerCase() <= b.toLowerCase() ? [a, b] : [b, a];
 }

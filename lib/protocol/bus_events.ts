@@ -78,6 +78,20 @@ export const busEvent = z.discriminatedUnion("kind", [
     status: z.enum(["online", "offline"]),
     group_ids: z.array(id),
   }),
+  /** §6: a direct group got its first message: both users' sockets learn of it (control topic). */
+  z.object({
+    kind: z.literal("group_added"),
+    user_ids: z.array(id).max(2),
+    group: z.object({
+      id,
+      name: z.string(),
+      public: z.boolean(),
+      owner_id: id,
+      created_at: z.string(),
+      description: z.string(),
+      kind: z.enum(["group", "dm"]),
+    }),
+  }),
   /** A login session ended: every instance closes its sockets with 4001. */
   z.object({ kind: z.literal("session_ended"), session_id: id }),
 ]);

@@ -27,6 +27,8 @@ export type ServerFrame =
   | { type: "member_left"; group_id: string; user_id: string }
   /** §6: a group's public fields after a change of its settings. */
   | { type: "group_updated"; group: Group }
+  /** Addition: a direct conversation of this user got its first message. */
+  | { type: "group_added"; group: Group }
   /** §6: a member's role changed. */
   | { type: "member_updated"; group_id: string; member: Member }
   | { type: "resync"; group_id: string }
