@@ -69,7 +69,10 @@ export function createChatRuntime(user: User): ChatRuntime {
     onResync: (groupId) => void controller.resync(groupId),
     onFrame: (frame) => {
       controller.noteFrame(frame);
-      if (frame.type === "group_updated" || frame.type === "member_updated") {
+      if (
+        frame.type === "group_updated" || frame.type === "group_added" ||
+        frame.type === "member_updated"
+      ) {
         return admin.applyFrame(frame);
       }
       if (frame.type !== "message") return;
@@ -84,7 +87,12 @@ export function createChatRuntime(user: User): ChatRuntime {
   admin = new GroupAdmin({
     model,
     api: httpGroupAdminApi(api),
-    subscribe: (ids) => socket.subscribe(ids),
+    subscribeFromStart: (id) =>
+      void socket.send({
+        type: "subscribe",
+        group_ids: [id],
+        since: { [id]: 0 },
+      }),
     open: (id) => void controller.openGroup(id),
   });
 

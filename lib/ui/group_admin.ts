@@ -11,7 +11,9 @@ import type { GroupAdminApi, GroupPatch } from "./group_admin_api.ts";
 import { setIn } from "./signal_map.ts";
 
 /** A §6 frame that changes a group or a member. */
-export type GroupFrame = ServerFrameOf<"group_updated" | "member_updated">;
+export type GroupFrame = ServerFrameOf<
+  "group_updated" | "group_added" | "member_updated"
+>;
 
 /** Whether the reader muted a group (stored for them, honoured on every device). */
 export function isMuted(group: Group): boolean {
@@ -31,8 +33,11 @@ const privateFields = [
 export interface GroupAdminOptions {
   model: ChatModel;
   api: GroupAdminApi;
-  /** Subscribes the socket to a group the reader just got (a new DM). */
-  subscribe(groupIds: readonly string[]): void;
+  /**
+   * Subscribes the socket to a group the reader just got (a DM), replaying it from its first
+   * message: the message that created it may have been published before the subscription.
+   */
+  subscribeFromStart(groupId: string): void;
   /** Opens a group in the app. */
   open(groupId: string): void;
 }
@@ -47,8 +52,14 @@ export class GroupAdmin {
 
   /** Applies a §6 frame to the model. */
   applyFrame(frame: GroupFrame): void {
-    if (frame.type === "group_updated") return this.#mergeGroup(frame.group);
-    this.#putMember(frame.group_id, frame.member);
+    switch (frame.type) {
+      case "group_updated":
+        return this.#mergeGroup(frame.group);
+      case "group_added":
+        return this.#adopt(frame.group);
+      case "member_updated":
+        return this.#putMember(frame.group_id, frame.member);
+    }
   }
 
   /** Saves settings; the answer (and every other app, by `group_updated`) shows them. */
@@ -89,12 +100,9 @@ export class GroupAdmin {
 
   /** Opens the reader's DM with a user (by exact username), creating it the first time. */
   async openDm(username: string): Promise<Group> {
-    const { model, api, subscribe, open } = this.#o;
-    const group = await api.openDm(username.trim());
-    const known = model.hasGroup(group.id);
-    model.addGroup(group);
-    if (!known) subscribe([group.id]);
-    open(group.id);
+    const group = await this.#o.api.openDm(username.trim());
+    this.#adopt(group);
+    this.#o.open(group.id);
     return group;
   }
 
@@ -105,6 +113,14 @@ export class GroupAdmin {
     if (current) {
       this.#o.model.addGroup({ ...current, ...group, muted });
     }
+  }
+
+  /** Adds a group the reader is now in and subscribes to it, once. */
+  #adopt(group: Group): void {
+    const { model } = this.#o;
+    const known = model.hasGroup(group.id);
+    model.addGroup(group);
+    if (!known) this.#o.subscribeFromStart(group.id);
   }
 
   /**

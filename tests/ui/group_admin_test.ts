@@ -66,7 +66,7 @@ function setup() {
   const admin = new GroupAdmin({
     model,
     api,
-    subscribe: (ids) => subscribed.push(...ids),
+    subscribeFromStart: (id) => subscribed.push(id),
     open: (id) => opened.push(id),
   });
   return { model, admin, calls, subscribed, opened };
@@ -166,6 +166,16 @@ Deno.test("opening a DM adds it, subscribes once and opens it", async () => {
   assert.deepEqual(subscribed, ["dm1"]);
   assert.deepEqual(opened, ["dm1", "dm1"]);
   assert.deepEqual(calls, ["dm bob", "dm bob"]);
+});
+
+Deno.test("group_added adds the new DM and subscribes to it from its first message, once", () => {
+  const { model, admin, subscribed, opened } = setup();
+  const dm = group("dm2", { kind: "dm", name: "alice, carol" });
+  admin.applyFrame({ type: "group_added", group: dm });
+  admin.applyFrame({ type: "group_added", group: dm });
+  assert.ok(model.hasGroup("dm2"));
+  assert.deepEqual(subscribed, ["dm2"]);
+  assert.deepEqual(opened, []);
 });
 
 Deno.test("muting a group marks it muted, and unmuting clears it", async () => {
