@@ -2,7 +2,7 @@
 import { MemberList } from "../components/member_list.tsx";
 import { TypingLine } from "../components/typing_line.tsx";
 import type { Group } from "../lib/protocol/types.ts";
-import { roleIn } from "../lib/ui/roles.ts";
+import { displayName, isDm, roleIn } from "../lib/ui/roles.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
 import { Composer } from "./composer.tsx";
 import { MemberMenu } from "./member_menu.tsx";
@@ -23,24 +23,31 @@ export function ChatPane({ rt, group, showMembers }: ChatPaneProps) {
   const members = model.members.value.get(group.id);
   const meId = model.me.value?.id ?? null;
   const role = roleIn(group, members, meId);
+  // A DM is shown under the other person's name, and its members need no menu.
+  const name = displayName(group, model.me.value?.username ?? null);
   return (
     <div class="pane">
       <div class="pane-main">
-        <TimelineView rt={rt} groupId={group.id} name={group.name} />
+        <TimelineView rt={rt} groupId={group.id} name={name} />
         <TypingLine names={model.typingNames(group.id)} />
-        <Composer rt={rt} name={group.name} />
+        <Composer rt={rt} name={name} />
       </div>
       {showMembers
         ? (
-          <aside class="pane-members" aria-label={`Members of ${group.name}`}>
+          <aside class="pane-members" aria-label={`Members of ${name}`}>
             {members
               ? (
                 <MemberList
                   members={members}
                   presence={model.people.presence.value}
                   meId={meId}
-                  actions={(m) => (
-                    <MemberMenu rt={rt} group={group} member={m} role={role} />
+                  actions={isDm(group) ? undefined : (m) => (
+                    <MemberMenu
+                      rt={rt}
+                      group={group}
+                      member={m}
+                      role={role}
+                    />
                   )}
                 />
               )
