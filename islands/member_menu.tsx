@@ -3,6 +3,7 @@
  * make them an admin or a member again, remove them, or remove and ban them.
  */
 import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
 import type { Group, Member, Role } from "../lib/protocol/types.ts";
 import { canChangeRole, canRemove } from "../lib/ui/roles.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
@@ -21,6 +22,16 @@ export interface MemberMenuProps {
 export function MemberMenu({ rt, group, member, role }: MemberMenuProps) {
   const open = useSignal(false);
   const busy = useSignal(false);
+  const root = useRef<HTMLSpanElement>(null);
+  // A press anywhere outside the open menu closes it, as menus do.
+  useEffect(() => {
+    if (!open.value) return;
+    const outside = (e: Event) => {
+      if (!root.current?.contains(e.target as Node)) open.value = false;
+    };
+    document.addEventListener("pointerdown", outside);
+    return () => document.removeEventListener("pointerdown", outside);
+  }, [open.value]);
   const meId = rt.model.me.value?.id ?? null;
   if (member.id === meId) return null;
   const menuId = `member-menu-${member.id}`;
@@ -64,6 +75,7 @@ export function MemberMenu({ rt, group, member, role }: MemberMenuProps) {
   }
   return (
     <span
+      ref={root}
       class="member-menu"
       onKeyDown={(e) => {
         if (e.key === "Escape" && open.value) {
