@@ -197,5 +197,39 @@ onEveryStore(
         );
       },
     );
+
+    await t.step(
+      "idle presence reaches the user's groups on other instances once every socket here is idle",
+      async () => {
+        const watcher = await open(s1.wsUrl, alice.token, [general.id]);
+        const phone = await open(s2.wsUrl, bob.token, []);
+        const laptop = await open(s2.wsUrl, bob.token, []);
+        const bobsPresence = () =>
+          watcher.next((f) =>
+            f.type === "presence" && f.user_id === bob.user.id &&
+            f.idle !== undefined
+          );
+        laptop.send({ type: "presence_status", idle: false });
+        await laptop.roundTrip();
+        phone.send({ type: "presence_status", idle: true });
+        await phone.roundTrip();
+        laptop.send({ type: "presence_status", idle: true });
+        assert.deepEqual(await bobsPresence(), {
+          type: "presence",
+          user_id: bob.user.id,
+          status: "online",
+          idle: true,
+        });
+        phone.send({ type: "presence_status", idle: false });
+        assert.equal((await bobsPresence()).idle, false);
+        phone.send({ type: "presence_status", idle: "yes" });
+        assert.equal((await phone.nextOf("error")).code, "bad_request");
+        await watcher.roundTrip();
+        const more = watcher.drain("presence").filter((f) =>
+          f.user_id === bob.user.id && f.idle !== undefined
+        );
+        assert.deepEqual(more, [], "told once per change, not per socket");
+      },
+    );
   },
 );
