@@ -35,6 +35,12 @@ onEveryStore(
         const [created] = (await alice.api.get("/api/groups")).body.groups;
         assert.equal(created.kind, "group");
         assert.equal(created.description, "");
+        const described = await alice.api.post("/api/groups", {
+          name: "book club",
+          description: "  one book a month\n ",
+        });
+        assert.equal(described.status, 201);
+        assert.equal(described.body.group.description, "one book a month");
       },
     );
 
