@@ -19,6 +19,7 @@ import type { Gateway } from "./context.ts";
 import { handleIdentify } from "./frames/identify.ts";
 import { handleMessage } from "./frames/message.ts";
 import { handlePing } from "./frames/ping.ts";
+import { handlePresenceStatus } from "./frames/presence_status.ts";
 import { handleRead } from "./frames/read.ts";
 import { handleSubscribe } from "./frames/subscribe.ts";
 import { handleTyping } from "./frames/typing.ts";
@@ -48,6 +49,8 @@ function route(
       return handleRead(gw, connection, frame);
     case "ping":
       return handlePing(connection, frame);
+    case "presence_status":
+      return handlePresenceStatus(gw, connection, frame);
   }
 }
 

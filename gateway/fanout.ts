@@ -63,6 +63,12 @@ export function createFanout(hub: Hub): BusListener {
         return;
       case "presence":
         return fanOutPresence(hub, event);
+      case "presence_idle":
+        return fanOutPresence(hub, {
+          ...event,
+          kind: "presence",
+          status: "online",
+        });
       case "group_added": {
         const text = JSON.stringify({
           type: "group_added",
@@ -107,11 +113,15 @@ function sendToGroup(
 }
 
 /** Tells each socket sharing a subscribed group with the user, once. */
-function fanOutPresence(hub: Hub, event: BusEventOf<"presence">): void {
+function fanOutPresence(
+  hub: Hub,
+  event: BusEventOf<"presence"> & { idle?: boolean },
+): void {
   const text = JSON.stringify({
     type: "presence",
     user_id: event.user_id,
     status: event.status,
+    ...(event.idle === undefined ? {} : { idle: event.idle }),
   });
   const told = new Set<Connection>();
   for (const groupId of event.group_ids) {

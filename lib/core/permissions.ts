@@ -122,3 +122,21 @@ function refusal(action: Action, kind: "group" | "dm"): string {
   }
   return "Only the owner or an admin may do this";
 }
+
+/**
+ * Whether the user may delete others' messages in the group (§4 `delete`: an owner or admin).
+ * For callers that checked membership already and hold the group.
+ */
+export async function moderates(
+  deps: CoreDeps,
+  group: StoredGroup,
+  userId: string,
+): Promise<boolean> {
+  const role = effectiveRole(
+    group,
+    userId,
+    await deps.store.roleOf(group.id, userId),
+  );
+  return role !== null &&
+    allowed("delete_any_message", { kind: group.kind ?? "group", role });
+}

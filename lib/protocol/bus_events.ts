@@ -92,6 +92,13 @@ export const busEvent = z.discriminatedUnion("kind", [
       kind: z.enum(["group", "dm"]),
     }),
   }),
+  /** Addition: an online user became idle or active again, told to the groups it belongs to. */
+  z.object({
+    kind: z.literal("presence_idle"),
+    user_id: id,
+    idle: z.boolean(),
+    group_ids: z.array(id),
+  }),
   /** A login session ended: every instance closes its sockets with 4001. */
   z.object({ kind: z.literal("session_ended"), session_id: id }),
 ]);

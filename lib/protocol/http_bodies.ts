@@ -28,6 +28,7 @@ export const loginBody = z.object({
 export const createGroup = z.object({
   name: displayName(limits.maxGroupNameChars),
   public: z.boolean().optional().default(false),
+  description: descriptionText(limits.maxDescriptionChars).optional(),
 });
 
 /** §6: `PATCH /api/groups/:id`; at least one field. */

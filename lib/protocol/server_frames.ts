@@ -21,7 +21,13 @@ export type ServerFrame =
   | { type: "message_update"; group_id: string; rev: number; message: Message }
   | { type: "typing_start" | "typing_stop"; group_id: string; user_id: string }
   | { type: "read_receipt"; group_id: string; user_id: string; seq: number }
-  | { type: "presence"; user_id: string; status: "online" | "offline" }
+  | {
+    type: "presence";
+    user_id: string;
+    status: "online" | "offline";
+    /** Addition: with `online`, whether the person is away from every socket here. */
+    idle?: boolean;
+  }
   /** Additions: membership changes, for the group's other subscribers. */
   | { type: "member_joined"; group_id: string; user: User; online: boolean }
   | { type: "member_left"; group_id: string; user_id: string }
