@@ -7,6 +7,8 @@ export interface MemberListProps {
   members: readonly Member[];
   /** Live presence by user id; falls back to the member's `online`. */
   presence: ReadonlyMap<string, boolean>;
+  /** Who of the online members is away (idle); absent means active. */
+  idle?: ReadonlyMap<string, boolean>;
   meId: string | null;
   /** Controls beside a member (their actions menu), when the reader has any. */
   actions?: (member: Member) => ComponentChildren;
@@ -16,11 +18,12 @@ const roleLabels = { owner: "Owner", admin: "Admin" } as const;
 
 /** The member list. */
 export function MemberList(
-  { members, presence, meId, actions }: MemberListProps,
+  { members, presence, idle, meId, actions }: MemberListProps,
 ) {
   const rows = members.map((m) => ({
     ...m,
     online: presence.get(m.id) ?? m.online,
+    away: idle?.get(m.id) === true,
   }))
     .sort((a, b) =>
       Number(b.online) - Number(a.online) ||
@@ -34,9 +37,12 @@ export function MemberList(
         {rows.map((m) => (
           <li
             key={m.id}
-            class={m.online ? "member member--online" : "member"}
+            class={`member${m.online ? " member--online" : ""}${
+              m.online && m.away ? " member--idle" : ""
+            }`}
             data-testid="member"
             data-online={m.online ? "true" : "false"}
+            data-idle={m.online && m.away ? "true" : undefined}
             data-role={m.role ?? "member"}
           >
             <span class="dot" aria-hidden="true" />
@@ -50,7 +56,9 @@ export function MemberList(
               )
               : null}
             <span class="visually-hidden">
-              {m.online ? ", online" : ", offline"}
+              {m.online
+                ? (m.away ? ", online, away" : ", online")
+                : ", offline"}
             </span>
             {actions?.(m)}
           </li>

@@ -40,6 +40,7 @@ export function ChatPane({ rt, group, showMembers }: ChatPaneProps) {
                 <MemberList
                   members={members}
                   presence={model.people.presence.value}
+                  idle={model.people.idle.value}
                   meId={meId}
                   actions={isDm(group) ? undefined : (m) => (
                     <MemberMenu

@@ -3,12 +3,14 @@
  * controller per page, and the window events that matter (network, tab visibility). Building it
  * has no side effects, so the server can render the app with it; `start()` runs in the browser.
  */
+import { effect } from "@preact/signals-core";
 import type { User } from "../lib/protocol/types.ts";
 import { ApiClient } from "../lib/ui/api_client.ts";
 import { ChatController } from "../lib/ui/chat_controller.ts";
 import { ChatModel } from "../lib/ui/chat_model.ts";
 import { systemClock } from "../lib/ui/clock.ts";
 import { GroupAdmin } from "../lib/ui/group_admin.ts";
+import { InactivityWatch, inputEvents } from "../lib/ui/inactivity.ts";
 import { httpGroupAdminApi } from "../lib/ui/group_admin_api.ts";
 import { browserNotifications, Notifier } from "../lib/ui/notifier.ts";
 import { SocketClient } from "../lib/ui/socket_client.ts";
@@ -96,6 +98,14 @@ export function createChatRuntime(user: User): ChatRuntime {
     open: (id) => void controller.openGroup(id),
   });
 
+  // Idle after a few minutes without input: told to the server as presence_status, and again
+  // on every new socket (a socket that never reports does not count as there or away).
+  const tellIdle = (idle: boolean) =>
+    void socket.send({ type: "presence_status", idle });
+  const inactivity = new InactivityWatch({ clock, onChange: tellIdle });
+  const input = () => inactivity.noteInput();
+  let stopTelling: (() => void) | null = null;
+
   const online = () => socket.setNetworkOnline(true);
   const offline = () => socket.setNetworkOnline(false);
   const visible = () => {
@@ -113,6 +123,15 @@ export function createChatRuntime(user: User): ChatRuntime {
       addEventListener("offline", offline);
       document.addEventListener("visibilitychange", visible);
       if (!navigator.onLine) socket.setNetworkOnline(false);
+      for (const e of inputEvents) {
+        addEventListener(e, input, { passive: true });
+      }
+      inactivity.start();
+      stopTelling = effect(() => {
+        if (model.connection.value.status === "connected") {
+          tellIdle(inactivity.idle);
+        }
+      });
       controller.start();
       socket.start();
     },
@@ -120,6 +139,9 @@ export function createChatRuntime(user: User): ChatRuntime {
       removeEventListener("online", online);
       removeEventListener("offline", offline);
       document.removeEventListener("visibilitychange", visible);
+      for (const e of inputEvents) removeEventListener(e, input);
+      inactivity.stop();
+      stopTelling?.();
       socket.stop();
       controller.dispose();
       model.dispose();

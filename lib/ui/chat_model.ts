@@ -142,7 +142,10 @@ export class ChatModel {
       case "read_receipt":
         return this.#onReadReceipt(frame);
       case "presence":
-        return this.people.setOnline(frame.user_id, frame.status === "online");
+        return batch(() => {
+          this.people.setOnline(frame.user_id, frame.status === "online");
+          this.people.setIdle(frame.user_id, frame.idle === true);
+        });
       case "member_joined":
         return this.#onMemberJoined(frame.group_id, {
           ...frame.user,

@@ -43,3 +43,19 @@ Deno.test("a member name with markup stays text in the member list", () => {
   assert.ok(!html.includes("<b>x</b>"));
   assert.ok(html.includes("&lt;b>x&lt;/b>"));
 });
+
+Deno.test("an online member who is idle shows as away; an offline one never does", () => {
+  const html = render(
+    <MemberList
+      members={members}
+      presence={new Map()}
+      idle={new Map([[bob.id, true], [carol.id, true]])}
+      meId={alice.id}
+    />,
+  );
+  assert.match(
+    html,
+    /member--idle[^>]*data-idle="true"[^]*?bob[^]*?online, away/,
+  );
+  assert.equal(html.match(/member--idle/g)?.length, 1);
+});

@@ -8,8 +8,8 @@ import type { Clock, TimerId } from "./clock.ts";
 /** Idle after this long without input, unless told otherwise. */
 export const defaultIdleAfterMs = 5 * 60_000;
 
-/** Wiring of an IdleTracker. */
-export interface IdleTrackerOptions {
+/** Wiring of an InactivityWatch. */
+export interface InactivityWatchOptions {
   clock: Clock;
   idleAfterMs?: number;
   /** Called when the reader becomes idle (true) or active again (false). */
@@ -17,14 +17,14 @@ export interface IdleTrackerOptions {
 }
 
 /** Tracks the reader's input and reports idle/active changes. */
-export class IdleTracker {
-  readonly #o: IdleTrackerOptions;
+export class InactivityWatch {
+  readonly #o: InactivityWatchOptions;
   #idle = false;
   #timer: TimerId | null = null;
   /** Input is noted at most once a second: pointer moves come in bursts. */
   #lastNoted = -Infinity;
 
-  constructor(options: IdleTrackerOptions) {
+  constructor(options: InactivityWatchOptions) {
     this.#o = options;
   }
 

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { IdleTracker } from "../../lib/ui/idle_tracker.ts";
+import { InactivityWatch } from "../../lib/ui/inactivity.ts";
 import { FakeClock } from "./fakes.ts";
 
 function tracker() {
   const clock = new FakeClock();
   const changes: boolean[] = [];
-  const idle = new IdleTracker({
+  const idle = new InactivityWatch({
     clock,
     idleAfterMs: 60_000,
     onChange: (v) => changes.push(v),
