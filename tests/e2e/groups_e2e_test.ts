@@ -3,8 +3,9 @@
  * three people on two real instances sharing a private redis-server and one KV file (one
  * instance when redis-server is missing). Roles and settings change live in the other apps, an
  * admin removes a member who is watching the group on the other instance and the group leaves
- * that member's app without a reload, and a direct message raises a browser notification in a
- * hidden tab (window.Notification is replaced by a recorder in the page).
+ * that member's app without a reload, a banned one cannot come back through the invite link, a
+ * direct message raises a browser notification in a hidden tab (window.Notification is replaced
+ * by a recorder in the page), and a muted DM does not.
  */
 import assert from "node:assert/strict";
 import { dirname } from "node:path";
@@ -72,6 +73,8 @@ Deno.test({
       const [a, b, c] = browsers.map((u) => u.page);
       await installNotificationRecorder(bob.context);
       for (const page of [a, b, c]) acceptDialogs(page);
+      /** The invite link after rotation. */
+      let invite = "";
 
       await t.step(
         "the owner's group gets two members through its invite link",
@@ -144,6 +147,7 @@ Deno.test({
             async () =>
               (await a.locator("#settings-invite").inputValue()) !== before,
           );
+          invite = await a.locator("#settings-invite").inputValue();
           await a.getByRole("button", { name: "Close" }).click();
           const old = new URL(before);
           const code = old.searchParams.get("code");
@@ -192,6 +196,24 @@ Deno.test({
       );
 
       await t.step(
+        "a banned member's app drops the group and the invite link no longer lets them in",
+        async () => {
+          await c.goto(invite);
+          await c.getByRole("button", { name: "Join group" }).click();
+          await c.locator(".chat-title", { hasText: "Book club" }).waitFor();
+          await memberRow(b, "carol").waitFor();
+          await markDocument(c);
+          await memberAction(b, "carol", "Ban");
+          await c.locator('[data-testid="group"]', { hasText: "Book club" })
+            .waitFor({ state: "detached" });
+          assert.equal(await sameDocument(c), true);
+          await c.goto(invite);
+          await c.getByRole("button", { name: "Join group" }).click();
+          await c.getByRole("alert").getByText(/not valid any more/).waitFor();
+        },
+      );
+
+      await t.step(
         "a direct message raises a notification in a hidden tab; clicking it opens the message",
         async () => {
           assert.equal(await permissionRequests(b), 0);
@@ -223,6 +245,26 @@ Deno.test({
             .waitFor();
           assert.equal(await sameDocument(b), true);
           await screenshot(b, "groups-dm");
+        },
+      );
+
+      await t.step(
+        "a muted DM stays silent in a hidden tab until it is unmuted",
+        async () => {
+          await b.getByRole("button", { name: "Mute" }).click();
+          await b.getByRole("button", { name: "Unmute" }).waitFor();
+          await setHidden(b, true);
+          await send(a, "no need to answer");
+          await seeOnce(b, "no need to answer");
+          assert.equal((await notifications(b)).length, 1);
+          await b.getByRole("button", { name: "Unmute" }).click();
+          await b.getByRole("button", { name: "Mute" }).waitFor();
+          await send(a, "ok, now answer");
+          await until(
+            "a second notification",
+            async () => (await notifications(b)).length === 2,
+          );
+          assert.equal((await notifications(b))[1].body, "ok, now answer");
         },
       );
     } catch (err) {
