@@ -32,6 +32,7 @@ export function GroupSettingsDialog(
   const error = useSignal<string | null>(null);
   const status = useSignal<string | null>(null);
   const busy = useSignal(false);
+  const unbanName = useSignal("");
   // Each opening starts from the group as it is now (others may have changed it).
   useEffect(() => {
     if (!open) return;
@@ -39,6 +40,7 @@ export function GroupSettingsDialog(
     description.value = group.description ?? "";
     isPublic.value = group.public;
     error.value = status.value = null;
+    unbanName.value = "";
   }, [open]);
 
   const act = async (work: () => Promise<unknown>, done: string) => {
@@ -76,6 +78,17 @@ export function GroupSettingsDialog(
       () => rt.admin.rotateInvite(group.id),
       "New invite link made; the old one no longer works.",
     );
+  };
+  const unban = () => {
+    const who = unbanName.value.trim();
+    if (!who) {
+      error.value = "Enter the username to let back in.";
+      return;
+    }
+    void act(async () => {
+      await rt.admin.unban(group.id, who);
+      unbanName.value = "";
+    }, `${who} may join again.`);
   };
   const origin = typeof location === "undefined" ? "" : location.origin;
   return (
@@ -131,6 +144,26 @@ export function GroupSettingsDialog(
             onClick={rotate}
           >
             New link
+          </button>
+        </div>
+        <label for="settings-unban">Let a banned person join again</label>
+        <div class="input-row">
+          <input
+            id="settings-unban"
+            class="input"
+            maxLength={32}
+            autoComplete="off"
+            placeholder="Exact username"
+            value={unbanName.value}
+            onInput={(e) => (unbanName.value = e.currentTarget.value)}
+          />
+          <button
+            type="button"
+            class="button"
+            disabled={busy.value}
+            onClick={unban}
+          >
+            Unban
           </button>
         </div>
         <p class="form-error" role="alert">{error.value}</p>

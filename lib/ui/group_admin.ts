@@ -98,6 +98,12 @@ export class GroupAdmin {
     }
   }
 
+  /** Lets a banned user (by exact username) join again. */
+  async unban(groupId: string, username: string): Promise<void> {
+    const user = await this.#o.api.lookupUser(username.trim());
+    await this.#o.api.unban(groupId, user.id);
+  }
+
   /** Opens the reader's DM with a user (by exact username), creating it the first time. */
   async openDm(username: string): Promise<Group> {
     const group = await this.#o.api.openDm(username.trim());

@@ -2,7 +2,7 @@
  * The HTTP calls of PROTOCOL.md §6 (settings, invites, roles, removal and bans, direct
  * messages) and the per-group mute addition, over the same ApiClient and error sentences.
  */
-import type { Group, Member, Role } from "../protocol/types.ts";
+import type { Group, Member, Role, User } from "../protocol/types.ts";
 import { type ApiClient, groupPath } from "./api_client.ts";
 
 /** The fields of a group its owner and admins may change. */
@@ -24,6 +24,8 @@ export interface GroupAdminApi {
   removeMember(groupId: string, userId: string, ban: boolean): Promise<void>;
   unban(groupId: string, userId: string): Promise<void>;
   openDm(username: string): Promise<Group>;
+  /** One user by exact username (never a list); `not_found` when none. */
+  lookupUser(username: string): Promise<User>;
   setMuted(groupId: string, muted: boolean): Promise<Group | null>;
 }
 
@@ -64,6 +66,11 @@ export function httpGroupAdminApi(api: ApiClient): GroupAdminApi {
       return (await api.request<{ group: Group }>("POST", "/api/dms", {
         username,
       })).group;
+    },
+    async lookupUser(username) {
+      const q = new URLSearchParams({ username });
+      const path = `/api/users/lookup?${q}`;
+      return (await api.request<{ user: User }>("GET", path)).user;
     },
     async setMuted(groupId, muted) {
       const path = `${groupPath(groupId)}/mute`;

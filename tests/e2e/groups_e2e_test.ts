@@ -196,7 +196,7 @@ Deno.test({
       );
 
       await t.step(
-        "a banned member's app drops the group and the invite link no longer lets them in",
+        "a banned member's app drops the group, the invite link no longer lets them in, and an unban does",
         async () => {
           await c.goto(invite);
           await c.getByRole("button", { name: "Join group" }).click();
@@ -210,6 +210,15 @@ Deno.test({
           await c.goto(invite);
           await c.getByRole("button", { name: "Join group" }).click();
           await c.getByRole("alert").getByText(/not valid any more/).waitFor();
+
+          await b.getByRole("button", { name: "Settings" }).click();
+          await b.locator("#settings-unban").fill("carol");
+          await b.getByRole("button", { name: "Unban" }).click();
+          await b.getByText("carol may join again.").waitFor();
+          await b.getByRole("button", { name: "Close" }).click();
+          await c.goto(invite);
+          await c.getByRole("button", { name: "Join group" }).click();
+          await c.locator(".chat-title", { hasText: "Book club" }).waitFor();
         },
       );
 

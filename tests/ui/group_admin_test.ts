@@ -38,7 +38,17 @@ function fakeApi(model: ChatModel) {
       calls.push(`remove ${id} ${userId}${ban ? " ban" : ""}`);
       return Promise.resolve();
     },
-    unban: () => Promise.resolve(),
+    unban(id, userId) {
+      calls.push(`unban ${id} ${userId}`);
+      return Promise.resolve();
+    },
+    lookupUser(username) {
+      calls.push(`lookup ${username}`);
+      const u = members.find((m) => m.username === username);
+      return u
+        ? Promise.resolve({ id: u.id, username: u.username })
+        : Promise.reject(new Error("not found"));
+    },
     openDm(username) {
       calls.push(`dm ${username}`);
       return Promise.resolve(group("dm1", {
@@ -148,6 +158,13 @@ Deno.test("promoting a member shows the new role; removing one drops them from t
     `role g1 ${bob.id} admin`,
     `remove g1 ${carol.id} ban`,
   ]);
+});
+
+Deno.test("unbanning looks the user up by exact name, then lifts the ban by id", async () => {
+  const { admin, calls } = setup();
+  await admin.unban("g1", " carol ");
+  assert.deepEqual(calls, ["lookup carol", `unban g1 ${carol.id}`]);
+  await assert.rejects(() => admin.unban("g1", "nobody"));
 });
 
 Deno.test("the reader removed elsewhere loses the group by the server's unsubscribed", () => {
