@@ -6,8 +6,8 @@ import { useSignal } from "@preact/signals";
 import { GroupList } from "../components/group_list.tsx";
 import { displayName, isDm } from "../lib/ui/roles.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
-import { errorText } from "./group_dialogs.tsx";
 import { Modal } from "./modal.tsx";
+import { useAction } from "./use_action.ts";
 
 /** What the DM section needs. */
 export interface DmSectionProps {
@@ -65,22 +65,17 @@ interface StartDmDialogProps {
 /** Asks for a username and opens the DM with that user. */
 function StartDmDialog({ rt, open, onClose }: StartDmDialogProps) {
   const username = useSignal("");
-  const error = useSignal<string | null>(null);
-  const busy = useSignal(false);
+  const { busy, error, run } = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
     const name = username.value.trim();
-    error.value = name ? null : "Enter a username.";
-    if (error.value || busy.value) return;
-    busy.value = true;
-    try {
-      await rt.admin.openDm(name);
+    if (!name) {
+      error.value = "Enter a username.";
+      return;
+    }
+    if (await run(() => rt.admin.openDm(name))) {
       username.value = "";
       onClose();
-    } catch (err) {
-      error.value = errorText(err);
-    } finally {
-      busy.value = false;
     }
   };
   return (

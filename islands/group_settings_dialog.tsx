@@ -8,8 +8,8 @@ import type { Group } from "../lib/protocol/types.ts";
 import { inviteLink } from "../lib/ui/urls.ts";
 import { groupNameProblem } from "../lib/ui/validation.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
-import { errorText } from "./group_dialogs.tsx";
 import { Modal } from "./modal.tsx";
+import { useAction } from "./use_action.ts";
 
 /** §6: descriptions are 0–500 characters. */
 const maxDescription = 500;
@@ -29,9 +29,8 @@ export function GroupSettingsDialog(
   const name = useSignal(group.name);
   const description = useSignal(group.description ?? "");
   const isPublic = useSignal(group.public);
-  const error = useSignal<string | null>(null);
+  const { busy, error, run } = useAction();
   const status = useSignal<string | null>(null);
-  const busy = useSignal(false);
   const unbanName = useSignal("");
   // Each opening starts from the group as it is now (others may have changed it).
   useEffect(() => {
@@ -44,17 +43,8 @@ export function GroupSettingsDialog(
   }, [open]);
 
   const act = async (work: () => Promise<unknown>, done: string) => {
-    if (busy.value) return;
-    busy.value = true;
-    error.value = status.value = null;
-    try {
-      await work();
-      status.value = done;
-    } catch (err) {
-      error.value = errorText(err);
-    } finally {
-      busy.value = false;
-    }
+    status.value = null;
+    if (await run(work)) status.value = done;
   };
   const save = (e: Event) => {
     e.preventDefault();

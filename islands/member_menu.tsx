@@ -7,7 +7,7 @@ import { useEffect, useRef } from "preact/hooks";
 import type { Group, Member, Role } from "../lib/protocol/types.ts";
 import { canChangeRole, canRemove } from "../lib/ui/roles.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
-import { errorText } from "./group_dialogs.tsx";
+import { useAction } from "./use_action.ts";
 
 /** What a member's menu needs. */
 export interface MemberMenuProps {
@@ -21,7 +21,7 @@ export interface MemberMenuProps {
 /** A member's actions menu; nothing for the reader themself. */
 export function MemberMenu({ rt, group, member, role }: MemberMenuProps) {
   const open = useSignal(false);
-  const busy = useSignal(false);
+  const { busy, error, run: act } = useAction();
   const root = useRef<HTMLSpanElement>(null);
   // A press anywhere outside the open menu closes it, as menus do.
   useEffect(() => {
@@ -35,16 +35,11 @@ export function MemberMenu({ rt, group, member, role }: MemberMenuProps) {
   const meId = rt.model.me.value?.id ?? null;
   if (member.id === meId) return null;
   const menuId = `member-menu-${member.id}`;
+  // A menu has no room for an error line: a failure shows in the app's notice bar.
   const run = (work: () => Promise<unknown>) => async () => {
     open.value = false;
-    if (busy.value) return;
-    busy.value = true;
-    try {
-      await work();
-    } catch (err) {
-      rt.model.showNotice(errorText(err), "warning");
-    } finally {
-      busy.value = false;
+    if (!(await act(work)) && error.value) {
+      rt.model.showNotice(error.value, "warning");
     }
   };
   const remove = (ban: boolean) =>
