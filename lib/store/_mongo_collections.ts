@@ -25,6 +25,13 @@ export interface MembershipDoc {
   role?: Role;
 }
 
+/** One invite code of a group; the highest rev is the current one (`_mongo_invites.ts`). */
+export interface InviteDoc {
+  group_id: string;
+  rev: number;
+  code: string;
+}
+
 /** A ban of a user from a group, or a group a user muted: present or absent. */
 export interface PairDoc {
   group_id: string;
@@ -48,6 +55,7 @@ export interface StoreCollections {
   reads: Collection<ReadDoc>;
   bans: Collection<PairDoc>;
   mutes: Collection<PairDoc>;
+  invites: Collection<InviteDoc>;
 }
 
 /** The store's collections in `db`. */
@@ -61,6 +69,7 @@ export function storeCollections(db: Db): StoreCollections {
     reads: db.collection(collections.reads),
     bans: db.collection(collections.bans),
     mutes: db.collection(collections.mutes),
+    invites: db.collection(collections.invites),
   };
 }
 
@@ -86,6 +95,7 @@ export async function createIndexes(c: StoreCollections): Promise<boolean> {
     // Present or absent: inserted and deleted whole, never updated in place.
     c.bans.createIndex({ group_id: 1, user_id: 1 }, unique),
     c.mutes.createIndex({ user_id: 1, group_id: 1 }, unique),
+    c.invites.createIndex({ group_id: 1, rev: 1 }, unique),
   ]);
   return ttl;
 }

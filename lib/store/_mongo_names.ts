@@ -11,4 +11,5 @@ export const collections = {
   reads: "reads",
   bans: "bans",
   mutes: "mutes",
+  invites: "invites",
 } as const;

@@ -4,7 +4,7 @@
  * membership: concurrent role changes of one member keep one of them, the same as the last write.
  */
 import type { Role } from "../protocol/types.ts";
-import type { StoredMember } from "./store.ts";
+import type { StoredGroup, StoredMember } from "./store.ts";
 import type { StoreCollections } from "./_mongo_collections.ts";
 import { insertUnlessDuplicate } from "./_mongo_writes.ts";
 
@@ -94,4 +94,26 @@ export async function mutedGroups(
     { projection: { _id: 0, group_id: 1 } },
   ).toArray();
   return new Set(docs.map((d) => d.group_id));
+}
+
+/**
+ * Writes a direct group unless its id exists. Memberships first, as in createGroup; every caller
+ * writes both (a duplicate is fine), so a creator that died between the writes is completed by
+ * the next one who asks.
+ */
+export async function createDm(
+  c: StoreCollections,
+  group: StoredGroup,
+  memberIds: [string, string],
+): Promise<void> {
+  for (const userId of memberIds) {
+    const doc = {
+      group_id: group.id,
+      user_id: userId,
+      joined_at: new Date(),
+      role: "member" as const,
+    };
+    await insertUnlessDuplicate(c.memberships, doc);
+  }
+  await insertUnlessDuplicate(c.groups, group);
 }

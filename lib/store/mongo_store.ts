@@ -18,6 +18,8 @@
  *   createDm (whose group id names the pair, so that index makes the pair unique)
  * - bans `{group_id, user_id}` unique: addBan, removeBan, isBanned
  * - mutes `{user_id, group_id}` unique: setMuted, mutedGroups
+ * - invites `{group_id, rev}` unique: updateGroup's rotation, and the current code read by
+ *   groupById, publicGroups and groupsOfUser (see `_mongo_invites.ts`)
  * - messages `{group_id, seq}` unique: insertMessages' idempotency, messagesInRange, headSeq
  * - reads `{group_id, user_id, seq}` unique: setReadSeq (insert-only, see `_mongo_reads.ts`),
  *   readSeqsOfGroup, readSeqsOfUser (its `$in` of groups is one index seek per group)
@@ -42,6 +44,7 @@ import {
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
 import * as reads from "./_mongo_reads.ts";
 import * as roles from "./_mongo_roles.ts";
+import * as invites from "./_mongo_invites.ts";
 import { definedChanges } from "./_group_changes.ts";
 import { insertUnlessDuplicate, isDuplicate } from "./_mongo_writes.ts";
 
@@ -195,23 +198,32 @@ export class MongoStore implements Store {
   }
 
   async groupById(id: string): Promise<StoredGroup | null> {
-    return await this.#c.groups.findOne({ id }, hidden);
+    const group = await this.#c.groups.findOne({ id }, hidden);
+    return group && (await invites.withCurrentCodes(this.#c, [group]))[0];
   }
 
   async publicGroups(limit: number): Promise<StoredGroup[]> {
     const n = Math.floor(limit);
     if (!(n > 0)) return [];
-    return await this.#c.groups.find({ public: true }, hidden)
+    const groups = await this.#c.groups.find({ public: true }, hidden)
       .sort({ created_at: -1, id: -1 }).limit(n).toArray();
+    return await invites.withCurrentCodes(this.#c, groups);
   }
 
   async updateGroup(
     id: string,
     changes: GroupChanges,
   ): Promise<StoredGroup | null> {
-    const given = definedChanges(changes);
-    if (Object.keys(given).length > 0) {
-      await this.#c.groups.updateOne({ id }, { $set: given });
+    const { invite_code, ...settings } = definedChanges(changes);
+    if (!await this.groupById(id)) return null;
+    if (invite_code !== undefined) {
+      await invites.rotate(this.#c, id, invite_code);
+    }
+    // One `$set`: atomic on MongoDB. FerretDB 1.x applies it as read, modify, write back, so two
+    // admins changing different settings at the same moment may lose one there (the KV store
+    // keeps both); invite codes are insert-only for that reason (see `_mongo_invites.ts`).
+    if (Object.keys(settings).length > 0) {
+      await this.#c.groups.updateOne({ id }, { $set: settings });
     }
     return await this.groupById(id);
   }
@@ -220,12 +232,7 @@ export class MongoStore implements Store {
     group: StoredGroup,
     memberIds: [string, string],
   ): Promise<StoredGroup> {
-    // Memberships first, as in createGroup; each caller writes both (a duplicate is fine), so a
-    // creator that died between the writes is completed by the next one who asks.
-    for (const userId of memberIds) {
-      await this.addMember(group.id, userId);
-    }
-    await insertUnlessDuplicate(this.#c.groups, group);
+    await roles.createDm(this.#c, group, memberIds);
     const stored = await this.groupById(group.id);
     if (!stored) throw new Error(`Cannot create direct group ${group.id}`);
     return stored;
@@ -260,7 +267,9 @@ export class MongoStore implements Store {
       .sort({ joined_at: 1, _id: 1 }).toArray()).map((m) => m.group_id);
     const groups = await this.#c.groups.find({ id: { $in: ids } }, hidden)
       .toArray();
-    const byId = new Map(groups.map((g) => [g.id, g]));
+    const byId = new Map(
+      (await invites.withCurrentCodes(this.#c, groups)).map((g) => [g.id, g]),
+    );
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 

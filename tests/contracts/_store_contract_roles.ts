@@ -76,6 +76,34 @@ export function roleCases(test: StoreCase): void {
     assert.equal(await s.updateGroup(uid("group"), { name: "x" }), null);
   });
 
+  test("updateGroup() of invite_code racing other changes is never lost", async (s) => {
+    const owner = await addUser(s, "owner");
+    const g = group(owner.id, { public: false });
+    await s.createGroup(g);
+    for (let round = 0; round < 5; round++) {
+      const [rotated] = await Promise.all([
+        s.updateGroup(g.id, { invite_code: `code ${round}` }),
+        s.updateGroup(g.id, { name: `name ${round}` }),
+        s.updateGroup(g.id, { description: `about ${round}`, public: true }),
+      ]);
+      assert.equal(rotated?.invite_code, `code ${round}`);
+      assert.equal((await s.groupById(g.id))?.invite_code, `code ${round}`);
+      const [listed] = await s.groupsOfUser(owner.id);
+      assert.equal(listed.invite_code, `code ${round}`);
+    }
+    const rotations = await Promise.all(
+      ["a", "b", "c", "d"].map((code) =>
+        s.updateGroup(g.id, { invite_code: code })
+      ),
+    );
+    const final = (await s.groupById(g.id))?.invite_code;
+    assert.ok(
+      ["a", "b", "c", "d"].includes(final!),
+      `one of the rotations: ${final}`,
+    );
+    assert.equal(rotations.length, 4);
+  });
+
   test("updateGroup() of public moves the group into and out of publicGroups()", async (s) => {
     const owner = await addUser(s, "owner");
     const g = group(owner.id, { public: false });

@@ -163,6 +163,8 @@ async function everyMethod(store: Store): Promise<void> {
   await store.members(g.id);
   await store.setRole(g.id, bob.id, "admin");
   await store.updateGroup(g.id, { name: "renamed", public: false });
+  await store.updateGroup(g.id, { invite_code: "rotated" });
+  await store.updateGroup(g.id, { invite_code: "rotated again" });
   await store.addBan(g.id, bob.id);
   await store.isBanned(g.id, bob.id);
   await store.removeBan(g.id, bob.id);
