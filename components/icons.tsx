@@ -1,7 +1,8 @@
 /** Tiny inline SVG icons (stroke uses currentColor, so they follow the theme). */
 import type { ComponentChildren } from "preact";
 
-function Svg({ children }: { children: ComponentChildren }) {
+/** The frame every icon shares; exported for icon sets kept in their own files. */
+export function Svg({ children }: { children: ComponentChildren }) {
   return (
     <svg
       class="icon"

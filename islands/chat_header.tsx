@@ -3,6 +3,11 @@ import { useSignal } from "@preact/signals";
 import type { Signal } from "@preact/signals";
 import { ConnectionBadge } from "../components/connection_badge.tsx";
 import {
+  BellIcon,
+  BellOffIcon,
+  SettingsIcon,
+} from "../components/group_icons.tsx";
+import {
   HashIcon,
   LinkIcon,
   LockIcon,
@@ -89,7 +94,8 @@ export function ChatHeader({ rt, navOpen, membersOpen }: ChatHeaderProps) {
                   class="icon-button"
                   onClick={() => (editing.value = true)}
                 >
-                  <span class="icon-label icon-label--always">Settings</span>
+                  <SettingsIcon />
+                  <span class="icon-label">Settings</span>
                 </button>
               )
               : null}
@@ -102,9 +108,8 @@ export function ChatHeader({ rt, navOpen, membersOpen }: ChatHeaderProps) {
                 : "Turn notifications of this group off on every device"}
               onClick={toggleMute}
             >
-              <span class="icon-label icon-label--always">
-                {muted ? "Unmute" : "Mute"}
-              </span>
+              {muted ? <BellOffIcon /> : <BellIcon />}
+              <span class="icon-label">{muted ? "Unmute" : "Mute"}</span>
             </button>
             {dm ? null : (
               <button
