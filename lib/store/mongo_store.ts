@@ -47,7 +47,6 @@ import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
 import * as reads from "./_mongo_reads.ts";
 import * as roles from "./_mongo_roles.ts";
 import * as invites from "./_mongo_invites.ts";
-import { definedChanges } from "./_group_changes.ts";
 import { insertUnlessDuplicate, isDuplicate } from "./_mongo_writes.ts";
 
 /** Options of `MongoStore.open`. */
@@ -216,17 +215,8 @@ export class MongoStore implements Store {
     id: string,
     changes: GroupChanges,
   ): Promise<StoredGroup | null> {
-    const { invite_code, ...settings } = definedChanges(changes);
     if (!await this.groupById(id)) return null;
-    if (invite_code !== undefined) {
-      await invites.rotate(this.#c, id, invite_code);
-    }
-    // One `$set`: atomic on MongoDB. FerretDB 1.x applies it as read, modify, write back, so two
-    // admins changing different settings at the same moment may lose one there (the KV store
-    // keeps both); invite codes are insert-only for that reason (see `_mongo_invites.ts`).
-    if (Object.keys(settings).length > 0) {
-      await this.#c.groups.updateOne({ id }, { $set: settings });
-    }
+    await invites.applyChanges(this.#c, id, changes);
     return await this.groupById(id);
   }
 
