@@ -6,6 +6,7 @@ import type { StoredGroup } from "../store/store.ts";
 import type { CoreDeps } from "./deps.ts";
 import { groupHead } from "./history.ts";
 import { newId, randomSecret } from "./ids.ts";
+import { unreadCounts } from "./unread.ts";
 
 /** The API shape of a group; the invite code only for members, and never of a direct group. */
 export function toGroup(group: StoredGroup, forMember: boolean): Group {
@@ -167,8 +168,9 @@ export async function endMembership(
 }
 
 /**
- * The user's groups with unread counts, read positions and mute state. A direct group shows once
- * its first message exists (asking for one creates it, but sends nothing yet).
+ * The user's groups with unread and mention counts, read positions and mute state. In a direct
+ * group every unread message counts as a mention (§4). A direct group shows once its first
+ * message exists (asking for one creates it, but sends nothing yet).
  */
 export async function groupsOfUser(
   deps: CoreDeps,
@@ -181,16 +183,19 @@ export async function groupsOfUser(
     deps.store.mutedGroups(userId, ids),
     Promise.all(ids.map((id) => groupHead(deps, id))),
   ]);
-  return groups.flatMap((g, i) => {
-    if (g.kind === "dm" && heads[i] === 0) return [];
+  const shown = await Promise.all(groups.map(async (g, i) => {
+    if (g.kind === "dm" && heads[i] === 0) return null;
     const lastRead = reads.get(g.id) ?? 0;
-    return [{
+    const counts = await unreadCounts(deps, userId, g.id, lastRead, heads[i]);
+    return {
       ...toGroup(g, true),
-      unread_count: Math.max(0, heads[i] - lastRead),
+      unread_count: counts.unread,
+      mention_count: g.kind === "dm" ? counts.unread : counts.mentions,
       last_read_seq: lastRead,
       muted: muted.has(g.id),
-    }];
-  });
+    };
+  }));
+  return shown.filter((g) => g !== null);
 }
 
 /** Addition: mutes or unmutes a group for the user, on every device (members only). */

@@ -1,7 +1,12 @@
 /** The MongoDB documents of the store, their typed collections and the indexes they rely on. */
 import { type Collection, type Db, MongoServerError } from "mongodb";
 import type { Message, Role } from "../protocol/types.ts";
-import type { StoredGroup, StoredSession, StoredUser } from "./store.ts";
+import type {
+  StoredEvent,
+  StoredGroup,
+  StoredSession,
+  StoredUser,
+} from "./store.ts";
 import { collections } from "./_mongo_names.ts";
 
 /** A user with the lower-cased name that the unique index guards. */
@@ -56,6 +61,8 @@ export interface StoreCollections {
   bans: Collection<PairDoc>;
   mutes: Collection<PairDoc>;
   invites: Collection<InviteDoc>;
+  /** Each group's event index (rev → seq, kind). */
+  events: Collection<StoredEvent>;
 }
 
 /** The store's collections in `db`. */
@@ -70,6 +77,7 @@ export function storeCollections(db: Db): StoreCollections {
     bans: db.collection(collections.bans),
     mutes: db.collection(collections.mutes),
     invites: db.collection(collections.invites),
+    events: db.collection(collections.events),
   };
 }
 
@@ -96,6 +104,9 @@ export async function createIndexes(c: StoreCollections): Promise<boolean> {
     c.bans.createIndex({ group_id: 1, user_id: 1 }, unique),
     c.mutes.createIndex({ user_id: 1, group_id: 1 }, unique),
     c.invites.createIndex({ group_id: 1, rev: 1 }, unique),
+    c.events.createIndex({ group_id: 1, rev: 1 }, unique),
+    // A state replaces the stored one only over a lower rev (or none): see `_mongo_events.ts`.
+    c.messages.createIndex({ group_id: 1, seq: 1, rev: 1 }),
   ]);
   return ttl;
 }

@@ -1,5 +1,5 @@
 /**
- * Invite codes on MongoDB, insert-only: each rotation is its own document `{group_id, rev, code}`
+ * Group settings on MongoDB, and invite codes insert-only: each rotation is its own document `{group_id, rev, code}`
  * (unique on group and rev), the highest rev holds the current code, lower ones are pruned; a
  * group never rotated keeps the code stored on it at creation.
  *
@@ -7,8 +7,26 @@
  * rotation racing a rename could be lost, and a leaked code would keep working while its rotation
  * was answered as done. An insert is never lost; the unique index orders racing rotations.
  */
+import type { GroupChanges } from "./store.ts";
+import { definedChanges } from "./_group_changes.ts";
 import type { StoreCollections } from "./_mongo_collections.ts";
 import { insertUnlessDuplicate } from "./_mongo_writes.ts";
+
+/** Applies a group's changes: the invite code as a rotation, the other settings in place. */
+export async function applyChanges(
+  c: StoreCollections,
+  id: string,
+  changes: GroupChanges,
+): Promise<void> {
+  const { invite_code, ...settings } = definedChanges(changes);
+  if (invite_code !== undefined) await rotate(c, id, invite_code);
+  // One `$set`: atomic on MongoDB. FerretDB 1.x applies it as read, modify, write back, so two
+  // admins changing different settings at the same moment may lose one there (the KV store keeps
+  // both); invite codes are insert-only for that reason.
+  if (Object.keys(settings).length > 0) {
+    await c.groups.updateOne({ id }, { $set: settings });
+  }
+}
 
 /** Makes `code` the group's invite code. */
 export async function rotate(

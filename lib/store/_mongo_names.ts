@@ -12,4 +12,5 @@ export const collections = {
   bans: "bans",
   mutes: "mutes",
   invites: "invites",
+  events: "events",
 } as const;

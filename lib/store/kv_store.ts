@@ -7,15 +7,17 @@ import type { Message, Role, User } from "../protocol/types.ts";
 import type {
   GroupChanges,
   Store,
+  StoredEvent,
   StoredGroup,
   StoredMember,
   StoredSession,
   StoredUser,
 } from "./store.ts";
+import * as events from "./_kv_events.ts";
 import * as keys from "./_kv_keys.ts";
 import type { Membership } from "./_kv_roles.ts";
-import { definedChanges } from "./_group_changes.ts";
 import * as roles from "./_kv_roles.ts";
+import * as groupAdmin from "./_kv_group_admin.ts";
 import { atomicChunks } from "./_kv_batches.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
 import { openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
@@ -143,47 +145,15 @@ export class KvStore implements Store {
     return await getManyValues<StoredGroup>(this.#kv, ids.map(keys.groupKey));
   }
 
-  async updateGroup(
-    id: string,
-    changes: GroupChanges,
-  ): Promise<StoredGroup | null> {
-    const key = keys.groupKey(id);
-    while (true) {
-      const entry = await this.#get<StoredGroup>(key);
-      if (entry.value === null) return null;
-      const before = entry.value;
-      const after: StoredGroup = { ...before, ...definedChanges(changes) };
-      const op = this.#kv.atomic().check(entry).set(key, after);
-      // The public index follows the flag in the same commit.
-      const indexKey = keys.publicGroupKey(before.created_at, id);
-      if (after.public && !before.public) op.set(indexKey, id);
-      if (!after.public && before.public) op.delete(indexKey);
-      if ((await commit(op)).ok) return after;
-    }
+  updateGroup(id: string, changes: GroupChanges): Promise<StoredGroup | null> {
+    return groupAdmin.updateGroup(this.#kv, id, changes);
   }
 
-  async createDm(
+  createDm(
     group: StoredGroup,
     memberIds: [string, string],
   ): Promise<StoredGroup> {
-    const key = keys.groupKey(group.id);
-    const membership: Membership = {
-      joined_at: new Date().toISOString(),
-      role: "member",
-    };
-    const op = this.#kv.atomic().check({ key, versionstamp: null }).set(
-      key,
-      group,
-    );
-    for (const userId of memberIds) {
-      op.set(keys.memberKey(group.id, userId), membership)
-        .set(keys.userGroupKey(userId, group.id), membership);
-    }
-    if ((await commit(op)).ok) return group;
-    // Another caller created it: both memberships were written in that same commit.
-    const stored = await this.groupById(group.id);
-    if (!stored) throw new Error(`Cannot create direct group ${group.id}`);
-    return stored;
+    return groupAdmin.createDm(this.#kv, group, memberIds);
   }
 
   async addMember(groupId: string, userId: string): Promise<boolean> {
@@ -293,6 +263,30 @@ export class KvStore implements Store {
       prefix: keys.messagesPrefix(groupId),
     }, { reverse: true, limit: 1 });
     return last?.value.seq ?? 0;
+  }
+
+  messagesBySeqs(groupId: string, seqs: number[]): Promise<Message[]> {
+    return events.messagesBySeqs(this.#kv, groupId, seqs);
+  }
+
+  upsertStates(states: Message[]): Promise<void> {
+    return events.upsertStates(this.#kv, states);
+  }
+
+  insertEvents(list: StoredEvent[]): Promise<void> {
+    return events.insertEvents(this.#kv, list);
+  }
+
+  eventsAfter(
+    groupId: string,
+    afterRev: number,
+    limit: number,
+  ): Promise<StoredEvent[]> {
+    return events.eventsAfter(this.#kv, groupId, afterRev, limit);
+  }
+
+  headRev(groupId: string): Promise<number> {
+    return events.headRev(this.#kv, groupId);
   }
 
   async setReadSeq(

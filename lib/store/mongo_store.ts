@@ -31,11 +31,13 @@ import type { Message, Role, User } from "../protocol/types.ts";
 import type {
   GroupChanges,
   Store,
+  StoredEvent,
   StoredGroup,
   StoredMember,
   StoredSession,
   StoredUser,
 } from "./store.ts";
+import * as events from "./_mongo_events.ts";
 import {
   createIndexes,
   type StoreCollections,
@@ -45,7 +47,6 @@ import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
 import * as reads from "./_mongo_reads.ts";
 import * as roles from "./_mongo_roles.ts";
 import * as invites from "./_mongo_invites.ts";
-import { definedChanges } from "./_group_changes.ts";
 import { insertUnlessDuplicate, isDuplicate } from "./_mongo_writes.ts";
 
 /** Options of `MongoStore.open`. */
@@ -214,17 +215,8 @@ export class MongoStore implements Store {
     id: string,
     changes: GroupChanges,
   ): Promise<StoredGroup | null> {
-    const { invite_code, ...settings } = definedChanges(changes);
     if (!await this.groupById(id)) return null;
-    if (invite_code !== undefined) {
-      await invites.rotate(this.#c, id, invite_code);
-    }
-    // One `$set`: atomic on MongoDB. FerretDB 1.x applies it as read, modify, write back, so two
-    // admins changing different settings at the same moment may lose one there (the KV store
-    // keeps both); invite codes are insert-only for that reason (see `_mongo_invites.ts`).
-    if (Object.keys(settings).length > 0) {
-      await this.#c.groups.updateOne({ id }, { $set: settings });
-    }
+    await invites.applyChanges(this.#c, id, changes);
     return await this.groupById(id);
   }
 
@@ -344,6 +336,30 @@ export class MongoStore implements Store {
       projection: { _id: 0, seq: 1 },
     });
     return last?.seq ?? 0;
+  }
+
+  messagesBySeqs(groupId: string, seqs: number[]): Promise<Message[]> {
+    return events.messagesBySeqs(this.#c, groupId, seqs);
+  }
+
+  upsertStates(states: Message[]): Promise<void> {
+    return events.upsertStates(this.#c, states);
+  }
+
+  insertEvents(list: StoredEvent[]): Promise<void> {
+    return events.insertEvents(this.#c, list);
+  }
+
+  eventsAfter(
+    groupId: string,
+    afterRev: number,
+    limit: number,
+  ): Promise<StoredEvent[]> {
+    return events.eventsAfter(this.#c, groupId, afterRev, limit);
+  }
+
+  headRev(groupId: string): Promise<number> {
+    return events.headRev(this.#c, groupId);
   }
 
   async setReadSeq(

@@ -109,6 +109,15 @@ onEveryStore(
         await dansSocket.roundTrip();
         assert.equal(dansSocket.drain("group_added").length, 0, "once");
         assert.equal(await listed(dan.api), true);
+        const dansView = (await dan.api.get("/api/groups")).body.groups.find(
+          (g: { id: string }) => g.id === dm.id,
+        );
+        assert.equal(dansView.unread_count, 2);
+        assert.equal(
+          dansView.mention_count,
+          2,
+          "in a direct group every unread message counts as a mention",
+        );
         assert.equal(await listed(eve.api), true);
 
         const dmPath = (rest: string) => `/api/groups/${dm.id}${rest}`;

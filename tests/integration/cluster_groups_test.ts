@@ -252,6 +252,30 @@ onEveryStore(
     );
 
     await t.step(
+      "an admin deletes another member's message; a plain member cannot (§4 with §6 roles)",
+      async () => {
+        const send = (api: ApiClient, text: string) =>
+          api.post(path("/messages"), { text });
+        const fromAlice = (await send(alice.api, "owner's words")).body.message;
+        const fromCarol = (await send(carol.api, "carol's words")).body.message;
+        const del = (api: ApiClient, seq: number) =>
+          api.request("DELETE", path(`/messages/${seq}`));
+        assert.equal((await del(carol.api, fromAlice.seq)).status, 403);
+        const byAdmin = await del(bobOnS2, fromCarol.seq);
+        assert.equal(byAdmin.status, 200);
+        assert.equal(byAdmin.body.message.deleted, true);
+        const byOwner = await del(alice.api, fromCarol.seq);
+        assert.equal(
+          byOwner.status,
+          200,
+          "deleting a deleted message is no error",
+        );
+        const kept = await carol.api.get(path(`/messages/${fromAlice.seq}`));
+        assert.equal(kept.body.message.text, "owner's words");
+      },
+    );
+
+    await t.step(
       "removal refuses admins on admins or the owner, oneself, members and non-members",
       async () => {
         const remove = (api: ApiClient, userId: string) =>
