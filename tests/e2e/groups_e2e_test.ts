@@ -31,6 +31,7 @@ import {
 import {
   createGroup,
   markDocument,
+  openGroup,
   register,
   sameDocument,
   seeOnce,
@@ -274,6 +275,24 @@ Deno.test({
             async () => (await notifications(b)).length === 2,
           );
           assert.equal((await notifications(b))[1].body, "ok, now answer");
+        },
+      );
+
+      await t.step(
+        "a message in a group that mentions the reader notifies their hidden tab; others in it do not",
+        async () => {
+          await setHidden(b, true);
+          await openGroup(a, "Book club");
+          await send(a, "no mention here");
+          await seeOnce(a, "no mention here");
+          await send(a, "@bob can you bring the agenda?");
+          await until(
+            "a notification of the mention",
+            async () => (await notifications(b)).length === 3,
+          );
+          const mention = (await notifications(b))[2];
+          assert.equal(mention.title, "alice in Book club");
+          assert.equal(mention.body, "@bob can you bring the agenda?");
         },
       );
     } catch (err) {
