@@ -33,7 +33,7 @@ export function ChatHeader({ rt, navOpen, membersOpen }: ChatHeaderProps) {
     try {
       await controller.leaveGroup(group.id);
     } catch (err) {
-      model.showNotice(errorText(err), "warning");
+      model.status.show(errorText(err), "warning");
     }
   };
   return (
@@ -53,7 +53,7 @@ export function ChatHeader({ rt, navOpen, membersOpen }: ChatHeaderProps) {
         <span>{group ? group.name : "Salvioris"}</span>
       </h1>
       <ConnectionBadge
-        status={model.connection.value.status}
+        status={model.status.connection.value.status}
         onRetry={() => socket.reconnectNow()}
       />
       {group

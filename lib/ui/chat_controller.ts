@@ -248,7 +248,7 @@ export class ChatController {
   #sendReadIfSeen(): void {
     const { model, gateway } = this.#o;
     const groupId = model.activeGroupId.value;
-    const connected = model.connection.value.status === "connected";
+    const connected = model.status.connection.value.status === "connected";
     if (!groupId || !model.viewing.value || !connected) return;
     const seq = newestSeq(model.timelineOf(groupId));
     const group = model.groups.value.find((g) => g.id === groupId);

@@ -125,7 +125,7 @@ export class SocketClient {
     this.#online = online;
     if (!online && !this.#ready) {
       this.#clear("reconnect");
-      this.#model.setConnection("offline", this.#attempt);
+      this.#model.status.setConnection("offline", this.#attempt);
     }
     if (online) {
       this.#attempt = 0;
@@ -163,7 +163,10 @@ export class SocketClient {
   #connect(): void {
     const gen = ++this.#generation;
     const status = this.#everReady ? "reconnecting" : "connecting";
-    this.#model.setConnection(this.#online ? status : "offline", this.#attempt);
+    this.#model.status.setConnection(
+      this.#online ? status : "offline",
+      this.#attempt,
+    );
     const on = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A) => {
       if (gen === this.#generation) fn(...a);
     };
@@ -225,7 +228,7 @@ export class SocketClient {
     this.#everReady = true;
     this.#attempt = 0;
     model.applyFrame(frame);
-    model.setConnection("connected");
+    model.status.setConnection("connected");
     this.#arm("watchdog", (this.#heartbeatMs || 30_000) * 2 + 5_000);
     this.#schedulePing();
     // One subscribe for every group (split only past the per-frame limit), resuming each group
@@ -258,12 +261,14 @@ export class SocketClient {
     const model = this.#model;
     if (code === CloseCode.unauthorized) {
       this.#started = false;
-      model.setConnection("unauthorized");
+      model.status.setConnection("unauthorized");
       this.#opts.onUnauthorized?.();
       return;
     }
     for (const entry of model.outbox.pending()) this.#armSendTimer(entry.nonce);
-    if (!this.#online) return model.setConnection("offline", this.#attempt);
+    if (!this.#online) {
+      return model.status.setConnection("offline", this.#attempt);
+    }
     let delay = backoffDelay(this.#attempt, this.#backoff, this.#opts.random);
     // Rate limited for too long, or the server says this client misbehaves: back off harder.
     if (code === CloseCode.rateLimited) delay = Math.max(delay, 10_000);
@@ -271,7 +276,7 @@ export class SocketClient {
       delay = Math.max(delay, this.#backoff.maxMs);
     }
     this.#attempt++;
-    model.setConnection("reconnecting", this.#attempt);
+    model.status.setConnection("reconnecting", this.#attempt);
     this.#arm("reconnect", delay);
   }
 

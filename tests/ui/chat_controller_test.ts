@@ -69,7 +69,7 @@ function setup() {
   const clock = new FakeClock();
   const model = new ChatModel({ clock });
   model.applyFrame(ready(alice, [group("g1"), group("g2")]));
-  model.setConnection("connected");
+  model.status.setConnection("connected");
   const api = new FakeApi();
   const gateway = new FakeGateway();
   let n = 0;
@@ -226,12 +226,12 @@ Deno.test("read is sent only while the reader sees the bottom of the open group"
 Deno.test("no read is sent while disconnected; it goes out once connected", async () => {
   const { controller, gateway, model } = setup();
   await controller.openGroup("g1");
-  model.setConnection("reconnecting", 1);
+  model.status.setConnection("reconnecting", 1);
   gateway.ready = false;
   controller.setViewing(true);
   assert.equal(gateway.of("read").length, 0);
   gateway.ready = true;
-  model.setConnection("connected");
+  model.status.setConnection("connected");
   assert.equal(gateway.of("read").length, 1);
 });
 

@@ -41,14 +41,14 @@ Deno.test("start() opens one socket and, after a cookie ready, subscribes to eve
   const { sockets, model, connect } = setup();
   assert.equal(sockets.length, 1);
   assert.equal(sockets[0].url, "ws://chat.test/gateway");
-  assert.equal(model.connection.value.status, "connecting");
+  assert.equal(model.status.connection.value.status, "connecting");
   const s = connect();
   assert.equal(s.sentOf("identify").length, 0);
   assert.deepEqual(s.sentOf("subscribe"), [{
     type: "subscribe",
     group_ids: ["g1", "g2"],
   }]);
-  assert.equal(model.connection.value.status, "connected");
+  assert.equal(model.status.connection.value.status, "connected");
 });
 
 Deno.test("with a token the client identifies right after hello", () => {
@@ -74,7 +74,7 @@ Deno.test("silence from the server for two heartbeats drops the socket and recon
   const s = connect();
   clock.advance(2 * 20_000 + 5_000);
   assert.deepEqual(s.closed?.code, 4000);
-  assert.equal(model.connection.value.status, "reconnecting");
+  assert.equal(model.status.connection.value.status, "reconnecting");
   clock.advance(375); // first retry: ceiling 500 ms, jitter 0.5 → 375 ms
   assert.equal(sockets.length, 2);
 });
@@ -172,7 +172,7 @@ Deno.test("close code 4001 goes to login and never reconnects", () => {
   connect().serverClose(4001);
   clock.advance(120_000);
   assert.deepEqual(events, ["unauthorized"]);
-  assert.equal(model.connection.value.status, "unauthorized");
+  assert.equal(model.status.connection.value.status, "unauthorized");
   assert.equal(sockets.length, 1);
 });
 
@@ -199,7 +199,7 @@ Deno.test("offline pauses reconnecting; online reconnects at once", () => {
   connect();
   client.setNetworkOnline(false);
   sockets[0].serverClose(1006);
-  assert.equal(model.connection.value.status, "offline");
+  assert.equal(model.status.connection.value.status, "offline");
   clock.advance(120_000);
   assert.equal(sockets.length, 1);
   client.setNetworkOnline(true);
@@ -218,7 +218,7 @@ Deno.test("frames that are not JSON or lack fields are ignored", () => {
     message: { ...msg("g1", 1), seq: "1" },
   });
   assert.equal(model.timelineOf("g1").messages.length, 0);
-  assert.equal(model.connection.value.status, "connected");
+  assert.equal(model.status.connection.value.status, "connected");
   assert.equal(sockets.length, 1);
 });
 
@@ -259,7 +259,7 @@ Deno.test("an unauthorized error before ready, with only a cookie, goes to login
     message: "The session cookie is invalid or expired",
   });
   assert.deepEqual(events, ["unauthorized"]);
-  assert.equal(model.connection.value.status, "unauthorized");
+  assert.equal(model.status.connection.value.status, "unauthorized");
   clock.advance(60_000);
   assert.equal(sockets.length, 1, "no reconnect");
 });
