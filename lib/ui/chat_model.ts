@@ -7,6 +7,7 @@ import type { ServerFrame, ServerFrameOf } from "../protocol/server_frames.ts";
 import type { Group, Member, Message, User } from "../protocol/types.ts";
 import { limits } from "../protocol/limits.ts";
 import { type Clock, systemClock } from "./clock.ts";
+import { Composing } from "./composing.ts";
 import { StatusLine } from "./connection_state.ts";
 import { sendErrorText } from "./error_text.ts";
 import { Outbox } from "./outbox.ts";
@@ -58,6 +59,8 @@ export class ChatModel {
   readonly members = this.#members.lists;
   /** The connection indicator and the one-line notice. */
   readonly status = new StatusLine();
+  /** The reply, edit and jump the reader is in the middle of. */
+  readonly composing = new Composing();
 
   /** The open group, or null. */
   readonly activeGroup = computed(() =>
@@ -227,7 +230,10 @@ export class ChatModel {
       this.#members.drop(groupId);
       this.typing.dropGroup(groupId);
       this.outbox.dropGroup(groupId);
-      if (this.activeGroupId.value === groupId) this.activeGroupId.value = null;
+      if (this.activeGroupId.value === groupId) {
+        this.activeGroupId.value = null;
+        this.composing.clear();
+      }
     });
   }
 
