@@ -24,7 +24,7 @@ export function ChatPane({ rt, group, showMembers }: ChatPaneProps) {
       <div class="pane-main">
         <TimelineView rt={rt} groupId={group.id} name={group.name} />
         <TypingLine names={model.typingNames(group.id)} />
-        <Composer rt={rt} name={group.name} />
+        <Composer rt={rt} groupId={group.id} name={group.name} />
       </div>
       {showMembers
         ? (

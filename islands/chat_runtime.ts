@@ -7,6 +7,7 @@ import type { User } from "../lib/protocol/types.ts";
 import { ApiClient } from "../lib/ui/api_client.ts";
 import { ChatController } from "../lib/ui/chat_controller.ts";
 import { ChatModel } from "../lib/ui/chat_model.ts";
+import { MessageActions } from "../lib/ui/message_actions.ts";
 import { systemClock } from "../lib/ui/clock.ts";
 import { SocketClient } from "../lib/ui/socket_client.ts";
 import { gatewayUrl, webSocketFactory } from "../lib/ui/web_socket_factory.ts";
@@ -17,6 +18,8 @@ export interface ChatRuntime {
   api: ApiClient;
   socket: SocketClient;
   controller: ChatController;
+  /** Reply, edit, delete and react. */
+  actions: MessageActions;
   /** Connects and listens to window events (browser only). */
   start(): void;
   /** Disconnects and removes every listener and timer. */
@@ -50,6 +53,12 @@ export function createChatRuntime(user: User): ChatRuntime {
     onFrame: (frame) => controller.noteFrame(frame),
   });
   controller = new ChatController({ model, api, gateway: socket, clock });
+  const actions = new MessageActions({
+    model,
+    api,
+    gateway: socket,
+    storage: typeof localStorage === "undefined" ? null : localStorage,
+  });
 
   const online = () => socket.setNetworkOnline(true);
   const offline = () => socket.setNetworkOnline(false);
@@ -61,6 +70,7 @@ export function createChatRuntime(user: User): ChatRuntime {
     api,
     socket,
     controller,
+    actions,
     start() {
       addEventListener("online", online);
       addEventListener("offline", offline);

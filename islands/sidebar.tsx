@@ -30,6 +30,7 @@ export function Sidebar({ rt, onSelect }: SidebarProps) {
         <GroupList
           groups={model.groups.value}
           unread={model.unread.value}
+          mentions={model.mentions.value}
           activeId={model.activeGroupId.value}
           onSelect={onSelect}
         />

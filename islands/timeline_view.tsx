@@ -1,22 +1,28 @@
 /**
  * The scrolling message list of the open group. It keeps the reader's place: older pages load
  * above without moving the visible message, new messages scroll into view only when the reader is
- * at the bottom (else a "new messages" button), and it tells the controller when the newest
- * messages are actually seen so `read` goes out.
+ * at the bottom (else a "new messages" button), changes to messages apply in place, a jump to a
+ * replied-to message scrolls to it (and, when the window is detached from the live end, newer
+ * pages load on the way down), and it tells the controller when the newest messages are actually
+ * seen so `read` goes out.
  */
 import { useComputed, useSignal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import type { JSX } from "preact";
 import { dayKey, dayLabel } from "../components/format_time.ts";
-import { MessageItem } from "../components/message_item.tsx";
+import type { MentionContext } from "../components/message_text.tsx";
 import { PendingItem } from "../components/pending_item.tsx";
 import { isContinuation, seenBy } from "../lib/ui/timeline.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
+import { DeleteDialog } from "./delete_dialog.tsx";
+import { MessageRow, type RowUi } from "./message_row.tsx";
 
 /** Within this many pixels of the end counts as "at the bottom". */
 const bottomSlack = 48;
-/** Start loading the previous page this close to the top. */
+/** Start loading the previous page this close to the top (and the next one to the bottom). */
 const topSlack = 400;
+/** How long a jumped-to message stays highlighted. */
+const highlightMs = 2_000;
 
 /** What the timeline needs. */
 export interface TimelineViewProps {
@@ -39,7 +45,24 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
     )
   ).value;
   const unread = model.unreadOf(groupId);
-  const meId = model.me.value?.id ?? null;
+  const mentions = useComputed<MentionContext>(() => {
+    const ids = new Map<string, string>();
+    for (const u of model.people.users.value.values()) {
+      ids.set(u.username.toLowerCase(), u.id);
+    }
+    return {
+      userIdOf: (name) => ids.get(name),
+      meId: model.me.value?.id ?? null,
+    };
+  }).value;
+  const ui: RowUi = {
+    picker: useSignal(null),
+    pressed: useSignal(null),
+    confirmDelete: useSignal(null),
+    highlight: useSignal(null),
+  };
+  const focus = model.composing.focus.value;
+  const handledFocus = useRef(focus?.n ?? 0);
   const atBottom = useSignal(true);
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
@@ -50,7 +73,8 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
   const reportViewing = () => {
     const visible = typeof document !== "undefined" &&
       document.visibilityState === "visible";
-    controller.setViewing(stick.current && visible);
+    // A window detached by a jump does not show the newest messages, even at its bottom.
+    controller.setViewing(stick.current && visible && !timeline.hasNewer);
   };
   const nodeOf = (seq: number) =>
     scroller.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`) ?? null;
@@ -63,7 +87,20 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
     outboxCount.current = outbox.length;
     const first = timeline.messages[0];
     const prev = anchor.current;
-    if (stick.current) {
+    const jump = focus?.groupId === groupId && focus.n !== handledFocus.current
+      ? nodeOf(focus.seq)
+      : null;
+    if (jump && focus) {
+      // A reply's original was clicked: show it in the middle and flash it.
+      handledFocus.current = focus.n;
+      stick.current = false;
+      atBottom.value = false;
+      jump.scrollIntoView({ block: "center" });
+      ui.highlight.value = focus.seq;
+      setTimeout(() => {
+        if (ui.highlight.value === focus.seq) ui.highlight.value = null;
+      }, highlightMs);
+    } else if (stick.current && !timeline.hasNewer) {
       el.scrollTop = el.scrollHeight;
     } else if (prev && first && first.seq < prev.seq) {
       const node = nodeOf(prev.seq);
@@ -94,6 +131,9 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
       el.scrollHeight - el.scrollTop - el.clientHeight <= bottomSlack;
     atBottom.value = stick.current;
     if (el.scrollTop < topSlack) void controller.loadOlder(groupId);
+    if (el.scrollHeight - el.scrollTop - el.clientHeight < topSlack) {
+      void controller.history.loadNewer(groupId);
+    }
     reportViewing();
   };
   const toBottom = () => {
@@ -113,12 +153,15 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
       prev = undefined;
     }
     items.push(
-      <MessageItem
+      <MessageRow
         key={m.seq}
+        rt={rt}
+        groupId={groupId}
         message={m}
         continuation={isContinuation(prev, m)}
-        mine={m.author.id === meId}
         seenBy={seen.get(m.seq)}
+        ui={ui}
+        mentions={mentions}
       />,
     );
     prev = m;
@@ -165,7 +208,7 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
           : null}
         <ol class="messages">
           {items}
-          {outbox.map((e) => (
+          {timeline.hasNewer ? null : outbox.map((e) => (
             <PendingItem
               key={e.nonce}
               entry={e}
@@ -176,13 +219,27 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
           ))}
         </ol>
       </div>
-      {!atBottom.value && unread > 0
+      {timeline.hasNewer
+        ? (
+          <button
+            type="button"
+            class="new-messages"
+            onClick={() => {
+              stick.current = true;
+              void controller.history.reload(groupId);
+            }}
+          >
+            Jump to the newest messages ↓
+          </button>
+        )
+        : !atBottom.value && unread > 0
         ? (
           <button type="button" class="new-messages" onClick={toBottom}>
             {unread === 1 ? "1 new message" : `${unread} new messages`} ↓
           </button>
         )
         : null}
+      <DeleteDialog rt={rt} groupId={groupId} seq={ui.confirmDelete} />
     </div>
   );
 }

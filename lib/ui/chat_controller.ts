@@ -161,6 +161,8 @@ export class ChatController {
     }
     this.stopTyping();
     model.composing.replyTo.value = null;
+    // Sending from a window detached by a jump goes back to the present to show it.
+    if (model.timelineOf(groupId).hasNewer) void this.history.reload(groupId);
     gateway.sendMessage(nonce);
     return { ok: true };
   }

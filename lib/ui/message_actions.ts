@@ -11,6 +11,7 @@ import type { MessageChange, OutgoingFrame } from "./outgoing_frames.ts";
 import {
   type EmojiStorage,
   pickerEmojis,
+  recentEmojis,
   rememberEmoji,
 } from "./recent_emojis.ts";
 
@@ -177,9 +178,13 @@ export class MessageActions {
     await this.toggleReaction(seq, emoji);
   }
 
-  /** The picker's emojis: recently used first, then the built-in ones. */
-  emojis(): string[] {
-    return pickerEmojis(this.#o.storage ?? null);
+  /** The picker's emojis: the `recent` recently used first, then the built-in ones. */
+  emojis(): { emojis: string[]; recent: number } {
+    const storage = this.#o.storage ?? null;
+    return {
+      emojis: pickerEmojis(storage),
+      recent: recentEmojis(storage).length,
+    };
   }
 
   /** Sends a change as a frame, or over HTTP when the socket is not ready. */
