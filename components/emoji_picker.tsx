@@ -9,6 +9,27 @@ export interface EmojiPickerProps {
   onClose(): void;
 }
 
+function Grid(
+  { emojis, onPick }: { emojis: readonly string[]; onPick(e: string): void },
+) {
+  return (
+    <div class="emoji-grid">
+      {emojis.map((emoji) => (
+        <button
+          key={emoji}
+          type="button"
+          class="emoji"
+          aria-label={`React with ${emoji}`}
+          data-emoji={emoji}
+          onClick={() => onPick(emoji)}
+        >
+          {emoji}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 /** The picker, shown under a message. Escape closes it. */
 export function EmojiPicker(
   { emojis, recent, onPick, onClose }: EmojiPickerProps,
@@ -25,21 +46,16 @@ export function EmojiPicker(
         onClose();
       }}
     >
-      {recent ? <p class="emoji-picker-label">Recently used</p> : null}
-      <div class="emoji-grid">
-        {emojis.map((emoji, i) => (
-          <button
-            key={emoji}
-            type="button"
-            class={i < recent ? "emoji emoji--recent" : "emoji"}
-            aria-label={`React with ${emoji}`}
-            data-emoji={emoji}
-            onClick={() => onPick(emoji)}
-          >
-            {emoji}
-          </button>
-        ))}
-      </div>
+      {recent
+        ? (
+          <>
+            <p class="emoji-picker-label">Recently used</p>
+            <Grid emojis={emojis.slice(0, recent)} onPick={onPick} />
+            <p class="emoji-picker-label">More</p>
+          </>
+        )
+        : null}
+      <Grid emojis={emojis.slice(recent)} onPick={onPick} />
     </div>
   );
 }
