@@ -8,12 +8,13 @@ import { callerOf } from "./routes/session.ts";
 import type { Bus } from "./lib/bus/bus.ts";
 import type { Presence } from "./lib/presence/presence.ts";
 import type { Store } from "./lib/store/store.ts";
-import { MemoryBus } from "./lib/bus/memory_bus.ts";
+import { KvBus } from "./lib/bus/kv_bus.ts";
 import { RedisBus } from "./lib/bus/redis_bus.ts";
 import { MemoryPresence } from "./lib/presence/memory_presence.ts";
 import { RedisPresence } from "./lib/presence/redis_presence.ts";
 import { KvStore } from "./lib/store/kv_store.ts";
 import { MongoStore } from "./lib/store/mongo_store.ts";
+import { retryWhileLocked } from "./lib/store/_kv_retry.ts";
 
 const config = loadConfig(Deno.env.toObject());
 
@@ -24,20 +25,29 @@ globalThis.addEventListener("unhandledrejection", (event) => {
 });
 const instanceId = config.instanceId ?? newId();
 
-async function openStore(): Promise<Store> {
-  if (config.mongodbUri) return await MongoStore.open(config.mongodbUri);
+/** The KV file at KV_PATH, when the store or the embedded bus needs it (one handle for both). */
+async function openKvFile(): Promise<Deno.Kv | null> {
+  if (config.mongodbUri && config.redisUrl) return null;
   if (config.kvPath !== ":memory:") {
     await Deno.mkdir(dirname(config.kvPath), { recursive: true });
   }
-  return await KvStore.open(config.kvPath);
+  return await retryWhileLocked(() => Deno.openKv(config.kvPath));
 }
 
-const store = await openStore();
+const kv = await openKvFile();
+const store: Store = config.mongodbUri
+  ? await MongoStore.open(config.mongodbUri)
+  : KvStore.fromKv(kv!);
 const bus: Bus = config.redisUrl
   ? await RedisBus.connect(config.redisUrl, {
     claimIdleMs: config.handoffClaimIdleMs,
+    handoffMaxBacklog: config.handoffMaxBacklog,
   })
-  : new MemoryBus();
+  // The embedded bus keeps its counters and hand-off in the KV file; the store closes a shared one.
+  : await KvBus.open(kv!, {
+    handoffMaxBacklog: config.handoffMaxBacklog,
+    closeKv: Boolean(config.mongodbUri),
+  });
 const presence: Presence = config.redisUrl
   ? await RedisPresence.connect(config.redisUrl, {
     instanceId,
@@ -60,7 +70,7 @@ const server = await startServer({
 });
 console.log(
   `Salvioris listening on http://localhost:${server.port} ` +
-    `(bus: ${config.redisUrl ? "redis" : "in-process"}, store: ${
+    `(bus: ${config.redisUrl ? "redis" : "embedded (deno kv)"}, store: ${
       config.mongodbUri ? "mongodb" : "deno kv"
     })`,
 );

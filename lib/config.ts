@@ -1,5 +1,6 @@
 /** Configuration from the environment (PROTOCOL.md §3); every value has a laptop default. */
 import { z } from "zod";
+import { defaultHandoffMaxBacklog } from "./bus/bus.ts";
 import type { GatewaySettings } from "../gateway/context.ts";
 import type { HttpRateSettings } from "../routes/rate_limit.ts";
 
@@ -24,6 +25,7 @@ const schema = z.object({
   AUTH_RATE_BURST: int(1000),
   AUTH_RATE_PER_MIN: int(600),
   HANDOFF_CLAIM_IDLE_MS: int(30_000),
+  HANDOFF_MAX_BACKLOG: int(defaultHandoffMaxBacklog),
   PRESENCE_HEARTBEAT_MS: int(5_000),
   PRESENCE_TTL_MS: int(15_000),
 });
@@ -40,6 +42,8 @@ export interface Config extends GatewaySettings {
   http: HttpRateSettings;
   /** Redis only: a hand-off entry unacknowledged this long goes to another instance. */
   handoffClaimIdleMs: number;
+  /** Messages waiting for the store beyond which new ones are refused with `unavailable`. */
+  handoffMaxBacklog: number;
   /** Redis only: presence heartbeat period, and how long a silent instance counts as alive. */
   presenceHeartbeatMs: number;
   presenceTtlMs: number;
@@ -79,6 +83,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     http: { authBurst: e.AUTH_RATE_BURST, authPerMinute: e.AUTH_RATE_PER_MIN },
     handoffClaimIdleMs: e.HANDOFF_CLAIM_IDLE_MS,
+    handoffMaxBacklog: e.HANDOFF_MAX_BACKLOG,
     presenceHeartbeatMs: e.PRESENCE_HEARTBEAT_MS,
     presenceTtlMs: e.PRESENCE_TTL_MS,
   };

@@ -8,8 +8,13 @@
 /**
  * KEYS: 1 seq counter, 2 recovery buffer, 3 nonce record, 4 hand-off stream.
  * ARGV: 1 draft JSON (without seq), 2 floor seq or "", 3 nonce TTL ms or "" (no nonce),
- * 4 buffer size, 5 buffer TTL ms, 6 channel, 7 group id as a JSON string, 8 stream max length.
- * Returns {"appended", json} | {"duplicate", json} | {"need_floor"}.
+ * 4 buffer size, 5 buffer TTL ms, 6 channel, 7 group id as a JSON string, 8 hand-off backlog bound.
+ * Returns {"appended", json} | {"duplicate", json} | {"need_floor"} | {"backlog_full"}.
+ *
+ * The hand-off stream is never trimmed: acknowledged entries are deleted (XDEL), so its length is
+ * the backlog of messages not yet in the store. When that reaches the bound (the store has been
+ * down long), new messages are refused rather than an unpersisted one dropped; a repeated nonce
+ * is still answered, since it adds nothing.
  *
  * The message JSON is spliced (`{"seq":N,` + the draft's fields) rather than decoded and
  * re-encoded with cjson, so it is byte for byte what JavaScript serialised: cjson would escape
@@ -20,6 +25,7 @@ if ARGV[3] ~= '' then
   local prior = redis.call('GET', KEYS[3])
   if prior then return {'duplicate', prior} end
 end
+if redis.call('XLEN', KEYS[4]) >= tonumber(ARGV[8]) then return {'backlog_full'} end
 local counter = redis.call('GET', KEYS[1])
 if not counter and ARGV[2] == '' then return {'need_floor'} end
 local base = tonumber(counter or '0')
@@ -36,7 +42,7 @@ if ARGV[3] ~= '' then redis.call('SET', KEYS[3], message, 'PX', ARGV[3]) end
 redis.call('ZADD', KEYS[2], seq, message)
 redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'message', message)
+redis.call('XADD', KEYS[4], '*', 'message', message)
 redis.call('PUBLISH', ARGV[6], '{"kind":"message","group_id":' .. ARGV[7] .. ',"message":' .. message .. '}')
 return {'appended', message}
 `;

@@ -22,8 +22,13 @@
  * - The hand-off delivers every appended message to `readHandoff` at least once across all
  *   consumers until it is acknowledged; entries a dead consumer left unacknowledged are
  *   eventually handed to a live one.
+ * - The hand-off is bounded and never drops an entry: once `handoffMaxBacklog` messages wait
+ *   unacknowledged (the store has been down long), `append` refuses new messages with
+ *   `ChatError` `unavailable` and changes nothing, until acknowledgements make room. A repeated
+ *   nonce is still answered `duplicate`.
  */
 import type { BusEvent } from "../protocol/bus_events.ts";
+import { ChatError } from "../protocol/errors.ts";
 import type { Message, User } from "../protocol/types.ts";
 
 /** A message before the bus gives it its seq. */
@@ -57,6 +62,21 @@ export const recoveryBuffer = {
   /** A group's buffer expires this long after its last message. */
   maxAgeMs: 24 * 60 * 60 * 1000,
 } as const;
+
+/** Default bound of the hand-off backlog: about 17 minutes of 100 messages a second. */
+export const defaultHandoffMaxBacklog = 100_000;
+
+/** How long a client refused for a full hand-off is asked to wait before trying again. */
+const backlogRetryMs = 5_000;
+
+/** The refusal of an append while the hand-off backlog is at its bound. */
+export function backlogFull(): ChatError {
+  return new ChatError(
+    "unavailable",
+    "Messages cannot be saved right now (the history store is behind); try again later",
+    { retry_after_ms: backlogRetryMs },
+  );
+}
 
 export interface Bus {
   /** Orders, records and publishes a message (see the contract above). */

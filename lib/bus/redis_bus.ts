@@ -10,8 +10,10 @@ import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
 import {
   type AppendOutcome,
+  backlogFull,
   type Bus,
   type BusListener,
+  defaultHandoffMaxBacklog,
   type HandoffEntry,
   type MessageDraft,
   recoveryBuffer,
@@ -33,15 +35,16 @@ export interface RedisBusOptions extends RedisClientSettings {
   /** A hand-off entry left unacknowledged this long is given to the next reader (default 30 s). */
   claimIdleMs?: number;
   /**
-   * Approximate cap of the hand-off stream (default 1,000,000). Only reached when no persister
-   * has acknowledged anything for that many messages; the oldest entries are then dropped.
+   * Most messages waiting in the hand-off (default `defaultHandoffMaxBacklog`). Only reached when
+   * the store has taken nothing for that many messages; `append` then refuses with `unavailable`.
    */
-  handoffMaxLen?: number;
+  handoffMaxBacklog?: number;
 }
 
-type AppendReply = [status: "appended" | "duplicate", json: string] | [
-  status: "need_floor",
-];
+type AppendReply =
+  | [status: "appended" | "duplicate", json: string]
+  | [status: "need_floor"]
+  | [status: "backlog_full"];
 type ScriptedRedis = Redis & {
   salviorisAppend(...args: (string | number)[]): Promise<AppendReply>;
 };
@@ -144,12 +147,13 @@ export class RedisBus implements Bus {
         recoveryBuffer.maxAgeMs,
         topics.group(draft.group_id),
         JSON.stringify(draft.group_id),
-        this.options.handoffMaxLen ?? 1_000_000,
+        this.options.handoffMaxBacklog ?? defaultHandoffMaxBacklog,
       );
     } catch (err) {
       throw unavailable("Cannot append the message", err);
     }
     if (reply[0] === "need_floor") return { status: "need_floor" };
+    if (reply[0] === "backlog_full") throw backlogFull();
     return { status: reply[0], message: JSON.parse(reply[1]) as Message };
   }
 

@@ -33,6 +33,11 @@ export class KvStore implements Store {
     return new KvStore(await Deno.openKv(path));
   }
 
+  /** A store on an open handle (shared with the embedded bus); `close()` closes the handle. */
+  static fromKv(kv: Deno.Kv): KvStore {
+    return new KvStore(kv);
+  }
+
   async createUser(user: StoredUser): Promise<boolean> {
     const nameKey = keys.userNameKey(user.username);
     const userKey = keys.userKey(user.id);

@@ -1,6 +1,7 @@
 /** Hand-off cases of the bus contract: at-least-once delivery to persisters until acknowledged. */
 import assert from "node:assert/strict";
 import type { Bus, HandoffEntry } from "../../lib/bus/bus.ts";
+import { ChatError } from "../../lib/protocol/errors.ts";
 import type { Message } from "../../lib/protocol/types.ts";
 import {
   append,
@@ -38,6 +39,8 @@ async function appendMany(bus: Bus, n: number): Promise<Message[]> {
 
 const messagesOf = (entries: HandoffEntry[]) => entries.map((e) => e.message);
 const byId = (a: Message, b: Message) => a.id.localeCompare(b.id);
+const isUnavailable = (err: unknown) =>
+  err instanceof ChatError && err.code === "unavailable";
 
 export function handoffCases(test: BusCase): void {
   test(
@@ -148,6 +151,76 @@ export function handoffCases(test: BusCase): void {
       [message],
     );
   });
+
+  test(
+    "append() refuses with unavailable once handoffMaxBacklog messages wait, dropping none, until an ack makes room",
+    { bus: { handoffMaxBacklog: 3 } },
+    async ([bus]) => {
+      const g = uid("group");
+      const sent = [
+        await append(bus, draft(g, { nonce: "n-1" })),
+        await append(bus, draft(g)),
+        await append(bus, draft(g)),
+      ];
+      await assert.rejects(bus.append(draft(g)), isUnavailable);
+      assert.equal(await bus.headSeq(g), 3, "the refused message took no seq");
+      assert.deepStrictEqual(
+        await bus.append(draft(g, { nonce: "n-1" })),
+        { status: "duplicate", message: sent[0] },
+        "a retried nonce is still answered",
+      );
+      const waiting = await bus.readHandoff("persister-1", 10, 0);
+      assert.deepStrictEqual(messagesOf(waiting), sent, "nothing was dropped");
+      await assert.rejects(
+        bus.append(draft(g)),
+        isUnavailable,
+        "read is not acknowledged",
+      );
+      await bus.ackHandoff([waiting[0].id]);
+      const next = await append(bus, draft(g));
+      assert.equal(next.seq, 4);
+    },
+  );
+
+  test(
+    "a bus reopened on the same backend keeps the counter, nonces, recovery buffer and every unacknowledged entry",
+    {},
+    async ([bus], f, reopen) => {
+      const g = uid("group");
+      const sent = [
+        await append(bus, draft(g, { nonce: "n-1" })),
+        await append(bus, draft(g)),
+        await append(bus, draft(g)),
+      ];
+      assert.equal((await bus.readHandoff("persister-1", 1, 0)).length, 1);
+      const again = await reopen(bus);
+      assert.equal(await again.headSeq(g), 3);
+      assert.deepStrictEqual(
+        await again.append(draft(g, { nonce: "n-1" })),
+        { status: "duplicate", message: sent[0] },
+      );
+      const next = await again.append(draft(g));
+      assert.equal(next.status === "appended" && next.message.seq, 4);
+      const all = [...sent, next.status === "appended" ? next.message : null];
+      assert.deepStrictEqual(await again.recent(g, 0), all);
+      // At least once: an entry read and left unacknowledged may come again; count each once.
+      const got = new Map<string, HandoffEntry>();
+      await eventually(
+        async () => {
+          for (const e of await again.readHandoff("persister-2", 10, 50)) {
+            got.set(e.id, e);
+          }
+          return got.size >= 4;
+        },
+        "the entries left unacknowledged before the reopen",
+        (f.claimIdleMs ?? 0) + 5_000,
+      );
+      assert.deepStrictEqual(
+        messagesOf([...got.values()]).toSorted(byId),
+        (all as Message[]).toSorted(byId),
+      );
+    },
+  );
 
   test("close() wakes a pending readHandoff()", {}, async ([bus]) => {
     const pending = bus.readHandoff("persister-1", 10, 30_000);

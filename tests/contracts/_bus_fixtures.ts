@@ -12,14 +12,33 @@ export interface BusFactory {
    * the adapter never hands it over (the case is then ignored, and that is a gap to close).
    */
   claimIdleMs: number | null;
-  make(n: number): Promise<{ buses: Bus[]; cleanup: () => Promise<void> }>;
+  make(n: number, options?: BusOptions): Promise<BusBackend>;
+}
+
+/** Fresh buses on one backend. */
+export interface BusBackend {
+  buses: Bus[];
+  /** Disposes of every bus (reopened ones included) and of the backend. */
+  cleanup: () => Promise<void>;
+  /** Closes `bus` as a process that stops would, and opens a new bus on the same backend. */
+  reopen: (bus: Bus) => Promise<Bus>;
+}
+
+/** Adapter options a case may set; every adapter takes them. */
+export interface BusOptions {
+  /** Bound of the hand-off backlog (small in the case that fills it). */
+  handoffMaxBacklog?: number;
 }
 
 /** Registers one contract case; it receives `n` fresh buses on one backend. */
 export type BusCase = (
   title: string,
-  opts: { instances?: number; needs?: "claim" },
-  fn: (buses: Bus[], factory: BusFactory) => Promise<void>,
+  opts: { instances?: number; needs?: "claim"; bus?: BusOptions },
+  fn: (
+    buses: Bus[],
+    factory: BusFactory,
+    reopen: BusBackend["reopen"],
+  ) => Promise<void>,
 ) => void;
 
 /** A unique id, readable in failures thanks to its label. */

@@ -44,9 +44,12 @@ export function busContract(
       ignore: ignore || unsupported,
       ...sanitizers,
       fn: async () => {
-        const { buses, cleanup } = await factory.make(instances);
+        const { buses, cleanup, reopen } = await factory.make(
+          instances,
+          opts.bus,
+        );
         try {
-          await fn(buses, factory);
+          await fn(buses, factory, reopen);
         } finally {
           await cleanup();
         }

@@ -30,12 +30,14 @@ const claimIdleMs = 300;
 busContract("redis", {
   multiInstance: true,
   claimIdleMs,
-  make: async (n) => {
+  make: async (n, options) => {
     const server = await startRedis();
     const buses: RedisBus[] = [];
     try {
       for (let i = 0; i < n; i++) {
-        buses.push(await RedisBus.connect(server.url, { claimIdleMs }));
+        buses.push(
+          await RedisBus.connect(server.url, { claimIdleMs, ...options }),
+        );
       }
     } catch (err) {
       await Promise.all(buses.map((bus) => bus.close()));
@@ -47,6 +49,15 @@ busContract("redis", {
       cleanup: async () => {
         await Promise.all(buses.map((bus) => bus.close()));
         await server.kill();
+      },
+      reopen: async (bus) => {
+        await bus.close();
+        const again = await RedisBus.connect(server.url, {
+          claimIdleMs,
+          ...options,
+        });
+        buses.push(again);
+        return again;
       },
     };
   },

@@ -1,9 +1,10 @@
 /**
- * One instance inside the test process, on the embedded adapters (memory bus, `:memory:` KV),
+ * One instance inside the test process, on the embedded adapters (KV bus and KV store sharing one
+ * `:memory:` KV),
  * for tests and benchmarks that need to reach the gateway or the store directly.
  */
 import type { RateSettings } from "../../gateway/context.ts";
-import { MemoryBus } from "../../lib/bus/memory_bus.ts";
+import { KvBus } from "../../lib/bus/kv_bus.ts";
 import { MemoryPresence } from "../../lib/presence/memory_presence.ts";
 import { type RunningServer, startServer } from "../../lib/server.ts";
 import { KvStore } from "../../lib/store/kv_store.ts";
@@ -26,11 +27,12 @@ const defaultRates: RateSettings = {
 export async function startInProcess(
   rates: RateSettings = defaultRates,
 ): Promise<InProcessServer> {
-  const store = await KvStore.open(":memory:");
+  const kv = await Deno.openKv(":memory:");
+  const store = KvStore.fromKv(kv);
   const server = await startServer({
     deps: {
       store,
-      bus: new MemoryBus(),
+      bus: await KvBus.open(kv, { closeKv: false }),
       presence: new MemoryPresence(),
       instanceId: "in-process",
       now: Date.now,

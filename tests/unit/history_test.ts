@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MemoryBus } from "../../lib/bus/memory_bus.ts";
+import { KvBus } from "../../lib/bus/kv_bus.ts";
 import { historyPage, missedMessages } from "../../lib/core/history.ts";
 import type { CoreDeps } from "../../lib/core/deps.ts";
 import { sendMessage } from "../../lib/core/messages.ts";
@@ -8,8 +8,10 @@ import { MemoryPresence } from "../../lib/presence/memory_presence.ts";
 import { KvStore } from "../../lib/store/kv_store.ts";
 
 async function setup() {
-  const store = await KvStore.open(":memory:");
-  const bus = new MemoryBus();
+  // One KV for the store and the embedded bus, as main.ts wires them.
+  const kv = await Deno.openKv(":memory:");
+  const store = KvStore.fromKv(kv);
+  const bus = await KvBus.open(kv, { closeKv: false });
   const deps: CoreDeps = {
     store,
     bus,
@@ -33,7 +35,7 @@ async function setup() {
   });
   const send = (text: string) =>
     sendMessage(deps, author, { groupId: "g", text, nonce: null });
-  return { store, bus, deps, send, close: () => store.close() };
+  return { kv, store, bus, deps, send, close: () => store.close() };
 }
 
 Deno.test("history pages agree on seq before the projector has written anything", async () => {
@@ -66,18 +68,45 @@ Deno.test("missedMessages joins the store and the recovery buffer into one conti
   await close();
 });
 
-Deno.test("after a restart the seq continues from the store's head (need_floor)", async () => {
+Deno.test("a bus on a new KV file continues the seq from the store's head (need_floor)", async () => {
   const { deps, bus, store, send, close } = await setup();
   await send("a");
   await send("b");
   await new PersistenceProjector({ bus, store, consumer: "t" }).drain();
-  const restarted: CoreDeps = { ...deps, bus: new MemoryBus() };
+  // E.g. MongoDB holds the history and the bus's KV file is new.
+  const freshBus = await KvBus.open(await Deno.openKv(":memory:"));
+  const restarted: CoreDeps = { ...deps, bus: freshBus };
   const result = await sendMessage(restarted, { id: "u1", username: "alice" }, {
     groupId: "g",
     text: "c",
     nonce: null,
   });
   assert.equal(result.message.seq, 3);
+  await freshBus.close();
+  await close();
+});
+
+Deno.test("after a restart on the same KV file the seq continues from the bus's counter, not the store's lagging head", async () => {
+  const { kv, deps, bus, store, send, close } = await setup();
+  await send("a");
+  await send("b");
+  assert.equal(await store.headSeq("g"), 0, "nothing stored yet");
+  await bus.close();
+  const reopened = await KvBus.open(kv, { closeKv: false });
+  const restarted: CoreDeps = { ...deps, bus: reopened };
+  const result = await sendMessage(restarted, { id: "u1", username: "alice" }, {
+    groupId: "g",
+    text: "c",
+    nonce: null,
+  });
+  assert.equal(result.message.seq, 3);
+  await new PersistenceProjector({ bus: reopened, store, consumer: "t" })
+    .drain();
+  assert.deepEqual(
+    (await store.messagesInRange("g", 1, 3)).map((m) => m.text),
+    ["a", "b", "c"],
+    "the hand-off kept what was sent before the restart",
+  );
   await close();
 });
 

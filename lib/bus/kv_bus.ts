@@ -1,0 +1,309 @@
+/**
+ * The embedded bus: one instance, nothing to install, and crash-safe on a Deno KV file.
+ *
+ * `append` is one atomic commit: the seq counter's check-and-set (versionstamp check), the nonce
+ * record (expiring with the nonce TTL), the message in the recovery buffer (the entry that falls
+ * out of it deleted in the same commit) and in the durable hand-off, and the backlog count. Only
+ * once that commit succeeded is the message published, in-process, to the listener: whatever a
+ * client received is on disk, a SIGKILL at any moment loses nothing anyone saw, the counter
+ * continues from the file (never from the store's head, which lags), and a nonce retried after a
+ * restart is still a duplicate. Ephemeral events (`publish`) stay in memory.
+ *
+ * A group's appends run one after another (`SerialLanes`), and the counter's value and
+ * versionstamp are remembered from the last commit, so an append without a nonce reads nothing
+ * and its check-and-set succeeds at once; the check still guards against another process writing
+ * the same file.
+ */
+import type { BusEvent } from "../protocol/bus_events.ts";
+import { ChatError } from "../protocol/errors.ts";
+import { limits } from "../protocol/limits.ts";
+import type { Message } from "../protocol/types.ts";
+import { retryWhileLocked } from "../store/_kv_retry.ts";
+import {
+  type AppendOutcome,
+  backlogFull,
+  type Bus,
+  type BusListener,
+  defaultHandoffMaxBacklog,
+  type HandoffEntry,
+  type MessageDraft,
+  recoveryBuffer,
+} from "./bus.ts";
+import { topics } from "./topics.ts";
+import { KvHandoff } from "./_kv_bus_handoff.ts";
+import {
+  backlogKey,
+  handoffKey,
+  nonceKey,
+  recentKey,
+  recentPrefix,
+  seqKey,
+} from "./_kv_bus_keys.ts";
+import { LocalDelivery } from "./_local_delivery.ts";
+import { SerialLanes } from "./_serial_lanes.ts";
+
+/** Options of the embedded bus. */
+export interface KvBusOptions {
+  /** Most messages waiting for the store before `append` refuses (default 100,000). */
+  handoffMaxBacklog?: number;
+  /** A hand-off entry read and not acknowledged this long is handed out again (default 30 s). */
+  claimIdleMs?: number;
+  /** Whether `close()` closes the KV handle; false when the store shares it (default true). */
+  closeKv?: boolean;
+}
+
+/** A group's counter as last read or written: the seq and the versionstamp to check. */
+interface Counter {
+  seq: number | null;
+  versionstamp: string | null;
+}
+
+/** Refused commits (another process wrote the file) before an append gives up. */
+const maxCommitAttempts = 20;
+/** Groups whose counter is remembered; the least recently used is read again when needed. */
+const rememberedCounters = 10_000;
+
+export class KvBus implements Bus {
+  #closed = false;
+  #delivery = new LocalDelivery();
+  #lanes = new SerialLanes();
+  #counters = new Map<string, Counter>();
+  #maxBacklog: number;
+
+  private constructor(
+    private readonly kv: Deno.Kv,
+    private readonly handoff: KvHandoff,
+    private readonly options: KvBusOptions,
+  ) {
+    this.#maxBacklog = options.handoffMaxBacklog ?? defaultHandoffMaxBacklog;
+  }
+
+  /** Opens the bus on `kv` (a file of its own, or the store's handle with `closeKv: false`). */
+  static async open(kv: Deno.Kv, options: KvBusOptions = {}): Promise<KvBus> {
+    try {
+      const handoff = await KvHandoff.load(kv, options.claimIdleMs ?? 30_000);
+      return new KvBus(kv, handoff, options);
+    } catch (err) {
+      throw unavailable("Cannot open the embedded bus", err);
+    }
+  }
+
+  append(
+    draft: MessageDraft,
+    options: { floorSeq?: number } = {},
+  ): Promise<AppendOutcome> {
+    const floor = options.floorSeq;
+    if (floor !== undefined && !(Number.isSafeInteger(floor) && floor >= 0)) {
+      return Promise.reject(
+        new ChatError(
+          "bad_request",
+          `Cannot append: floorSeq ${floor} is not a seq`,
+        ),
+      );
+    }
+    if (this.#closed) return Promise.reject(closedError());
+    return this.#lanes.run(draft.group_id, async () => {
+      try {
+        return await this.#append(draft, floor);
+      } catch (err) {
+        throw err instanceof ChatError
+          ? err
+          : unavailable("Cannot append the message", err);
+      }
+    });
+  }
+
+  publish(topic: string, event: BusEvent): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError());
+    this.#delivery.deliver(topic, event);
+    return Promise.resolve();
+  }
+
+  subscribe(topic: string): Promise<void> {
+    this.#delivery.subscribe(topic);
+    return Promise.resolve();
+  }
+
+  unsubscribe(topic: string): Promise<void> {
+    this.#delivery.unsubscribe(topic);
+    return Promise.resolve();
+  }
+
+  setListener(listener: BusListener): void {
+    this.#delivery.listener = listener;
+  }
+
+  setResumeListener(_listener: () => void): void {
+    // In-process delivery is never interrupted.
+  }
+
+  async recent(groupId: string, afterSeq: number): Promise<Message[]> {
+    const after = Number.isFinite(afterSeq)
+      ? Math.max(0, Math.floor(afterSeq))
+      : 0;
+    const out: Message[] = [];
+    try {
+      const iter = this.kv.list<Message>({
+        prefix: recentPrefix(groupId),
+        start: recentKey(groupId, after + 1),
+      });
+      for await (const entry of iter) out.push(entry.value);
+    } catch (err) {
+      throw unavailable("Cannot read the recovery buffer", err);
+    }
+    return out;
+  }
+
+  async headSeq(groupId: string): Promise<number | null> {
+    const known = this.#counters.get(groupId);
+    if (known) return known.seq;
+    try {
+      return (await this.kv.get<number>(seqKey(groupId))).value;
+    } catch (err) {
+      throw unavailable("Cannot read the seq counter", err);
+    }
+  }
+
+  async readHandoff(
+    consumer: string,
+    max: number,
+    blockMs: number,
+  ): Promise<HandoffEntry[]> {
+    if (this.#closed) return [];
+    try {
+      return await this.handoff.read(consumer, max, blockMs);
+    } catch (err) {
+      if (this.#closed) return [];
+      throw err instanceof ChatError
+        ? err
+        : unavailable("Cannot read the hand-off", err);
+    }
+  }
+
+  async ackHandoff(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      await this.handoff.ack(ids);
+    } catch (err) {
+      throw err instanceof ChatError
+        ? err
+        : unavailable("Cannot acknowledge the hand-off", err);
+    }
+  }
+
+  async healthy(): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      await this.kv.get(backlogKey);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    this.#delivery.clear();
+    this.handoff.wakeAll();
+    if (this.options.closeKv ?? true) this.kv.close();
+    return Promise.resolve();
+  }
+
+  /** One append inside its group's lane: read what the check needs, commit, then publish. */
+  async #append(draft: MessageDraft, floor?: number): Promise<AppendOutcome> {
+    const g = draft.group_id;
+    const nonce = draft.nonce === null
+      ? null
+      : nonceKey(g, draft.author.id, draft.nonce);
+    for (let attempt = 1; attempt <= maxCommitAttempts; attempt++) {
+      if (this.#closed) throw closedError();
+      const { counter, prior } = await this.#read(g, nonce);
+      if (prior) return { status: "duplicate", message: prior };
+      if (counter.seq === null && floor === undefined) {
+        return { status: "need_floor" };
+      }
+      if (this.handoff.backlog >= this.#maxBacklog) throw backlogFull();
+      const seq = Math.max(counter.seq ?? 0, floor ?? 0) + 1;
+      const message: Message = { ...draft, seq };
+      const entry = this.handoff.next;
+      const op = this.kv.atomic()
+        .check({ key: seqKey(g), versionstamp: counter.versionstamp })
+        .check({ key: handoffKey(entry), versionstamp: null })
+        .set(seqKey(g), seq)
+        .set(recentKey(g, seq), message, { expireIn: recoveryBuffer.maxAgeMs })
+        .set(handoffKey(entry), message)
+        .sum(backlogKey, 1n);
+      if (seq > recoveryBuffer.maxMessages) {
+        op.delete(recentKey(g, seq - recoveryBuffer.maxMessages));
+      }
+      if (nonce) {
+        op.check({ key: nonce, versionstamp: null })
+          .set(nonce, message, { expireIn: limits.nonceTtlMs });
+      }
+      const result = await retryWhileLocked(() => op.commit());
+      if (result.ok) {
+        this.#remember(g, { seq, versionstamp: result.versionstamp });
+        this.handoff.appended();
+        this.#delivery.deliver(topics.group(g), {
+          kind: "message",
+          group_id: g,
+          message,
+        });
+        return { status: "appended", message };
+      }
+      // Another process wrote the counter, the nonce or the entry: read them again.
+      this.#counters.delete(g);
+      await this.handoff.resync();
+    }
+    throw new ChatError(
+      "unavailable",
+      "The message could not be ordered; try again",
+    );
+  }
+
+  /** The group's counter (remembered, or read) and the nonce's first message, in one read. */
+  async #read(
+    groupId: string,
+    nonce: Deno.KvKey | null,
+  ): Promise<{ counter: Counter; prior: Message | null }> {
+    const known = this.#counters.get(groupId);
+    if (known && !nonce) return { counter: known, prior: null };
+    if (known && nonce) {
+      return {
+        counter: known,
+        prior: (await this.kv.get<Message>(nonce)).value,
+      };
+    }
+    const keys = nonce ? [seqKey(groupId), nonce] : [seqKey(groupId)];
+    const [seq, first] = await this.kv.getMany<unknown[]>(keys);
+    const counter = {
+      seq: seq.value as number | null,
+      versionstamp: seq.versionstamp,
+    };
+    this.#remember(groupId, counter);
+    return { counter, prior: (first?.value as Message | undefined) ?? null };
+  }
+
+  /** Remembers a counter, forgetting the least recently used one beyond the bound. */
+  #remember(groupId: string, counter: Counter): void {
+    this.#counters.delete(groupId);
+    this.#counters.set(groupId, counter);
+    if (this.#counters.size > rememberedCounters) {
+      this.#counters.delete(this.#counters.keys().next().value!);
+    }
+  }
+}
+
+function closedError(): ChatError {
+  return new ChatError("unavailable", "The bus is closed");
+}
+
+function unavailable(what: string, cause: unknown): ChatError {
+  return new ChatError(
+    "unavailable",
+    `${what}: the embedded bus's KV file is unusable`,
+    {},
+    { cause },
+  );
+}
