@@ -10,6 +10,12 @@ export interface EditBoxProps {
   text: string;
 }
 
+/** Puts the caret back in the message box once editing ends (keyboard and mouse users). */
+function backToComposer(): void {
+  if (!matchMedia("(pointer: fine)").matches) return;
+  queueMicrotask(() => document.getElementById("composer-input")?.focus());
+}
+
 /** The in-place editor of one message. */
 export function EditBox({ actions, text }: EditBoxProps) {
   const error = useSignal<string | null>(null);
@@ -30,12 +36,17 @@ export function EditBox({ actions, text }: EditBoxProps) {
   const save = () => {
     const result = actions.saveEdit(box.current?.value ?? text);
     error.value = result.ok ? null : result.error;
+    if (result.ok) backToComposer();
+  };
+  const cancel = () => {
+    actions.cancelEdit();
+    backToComposer();
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === "Escape") {
       e.preventDefault();
       e.stopPropagation();
-      return actions.cancelEdit();
+      return cancel();
     }
     if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
     e.preventDefault();
@@ -70,7 +81,7 @@ export function EditBox({ actions, text }: EditBoxProps) {
         <button
           type="button"
           class="link-button"
-          onClick={() => actions.cancelEdit()}
+          onClick={cancel}
         >
           cancel
         </button>{" "}

@@ -222,3 +222,25 @@ Deno.test("a quoted message that is not held is fetched once and kept", async ()
     "message g1 500",
   ]);
 });
+
+Deno.test("a detached window stays detached until a page reaches a message that arrived live meanwhile", async () => {
+  const { model, api, controller } = setup();
+  await controller.openGroup("g1");
+  await controller.history.jumpTo("g1", 10);
+  api.head = 121;
+  model.applyFrame({
+    type: "message",
+    group_id: "g1",
+    rev: 500,
+    message: msg("g1", 121, { rev: 500 }),
+  });
+  api.head = 120; // the server answered before 121 was stored
+  await controller.history.loadNewer("g1");
+  await controller.history.loadNewer("g1");
+  assert.equal(model.timelineOf("g1").hasNewer, true);
+  api.head = 121;
+  await controller.history.loadNewer("g1");
+  const t = model.timelineOf("g1");
+  assert.equal(t.hasNewer, false);
+  assert.equal(t.messages[t.messages.length - 1].seq, 121);
+});
