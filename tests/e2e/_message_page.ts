@@ -22,22 +22,33 @@ export function messageBySeq(page: Page, seq: number): Locator {
   return page.locator(`[data-testid="message"][data-seq="${seq}"]`);
 }
 
-/** Hovers a message and clicks one of its actions ("Reply", "Edit", …). */
+/** The same message found by its seq, so it stays found while its text is edited away. */
+export async function pin(message: Locator): Promise<Locator> {
+  const seq = await message.getAttribute("data-seq");
+  return messageBySeq(message.page(), Number(seq));
+}
+
+/**
+ * Hovers a message and clicks one of its actions ("Reply", "Edit", …). Answers the message
+ * found by seq.
+ */
 export async function act(
   message: Locator,
   action: "Reply" | "Add a reaction" | "Edit" | "Delete",
-): Promise<void> {
-  await message.hover();
-  await message.getByRole("toolbar").getByRole("button", {
+): Promise<Locator> {
+  const row = await pin(message);
+  await row.hover();
+  await row.getByRole("toolbar").getByRole("button", {
     name: action,
     exact: true,
   }).click();
+  return row;
 }
 
 /** Edits a message in place: Edit, replace the text, Enter. */
 export async function edit(message: Locator, text: string): Promise<void> {
-  await act(message, "Edit");
-  const box = message.locator("#edit-input");
+  const row = await act(message, "Edit");
+  const box = row.locator("#edit-input");
   await box.fill(text);
   await box.press("Enter");
   await box.waitFor({ state: "detached" });
@@ -54,8 +65,8 @@ export async function remove(page: Page, message: Locator): Promise<void> {
 
 /** Adds a reaction from the picker. */
 export async function react(message: Locator, emoji: string): Promise<void> {
-  await act(message, "Add a reaction");
-  await message.getByRole("button", { name: `React with ${emoji}` }).click();
+  const row = await act(message, "Add a reaction");
+  await row.getByRole("button", { name: `React with ${emoji}` }).click();
 }
 
 /** The reaction chip of one emoji under a message. */

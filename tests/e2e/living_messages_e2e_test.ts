@@ -102,8 +102,7 @@ Deno.test({
         async () => {
           await send(a, "Lunch at 12?");
           await seeOnce(b, "Lunch at 12?");
-          const mine = messageByText(a, "Lunch at 12?");
-          await act(mine, "Edit");
+          const mine = await act(messageByText(a, "Lunch at 12?"), "Edit");
           const box = mine.locator("#edit-input");
           assert.equal(await box.inputValue(), "Lunch at 12?");
           await box.fill("Lunch at 1?");
@@ -335,8 +334,9 @@ Deno.test({
           await target.dispatchEvent("touchstart");
           await p.waitForTimeout(700);
           await target.dispatchEvent("touchend");
-          await target.locator(".msg--actions-open, :scope.msg--actions-open")
-            .or(p.locator(".msg--actions-open")).first().waitFor();
+          await p.locator(".msg--actions-open .msg-text", {
+            hasText: "Lunch at 1?",
+          }).waitFor();
           await target.getByRole("button", { name: "Reply" }).click();
           await p.getByTestId("reply-bar").waitFor();
           await screenshot(p, "phone-actions-dark");
