@@ -58,16 +58,21 @@ export function MessageRow(props: MessageRowProps) {
     }
   }, [m.reply_to, !!original]);
 
+  const pressed = ui.pressed.value === m.seq;
   useEffect(() => {
-    if (!pickerOpen) return;
-    row.current?.querySelector<HTMLElement>(".emoji-picker button")?.focus();
-    // A press anywhere else closes the picker.
+    if (pickerOpen) {
+      row.current?.querySelector<HTMLElement>(".emoji-picker button")?.focus();
+    }
+    if (!pickerOpen && !pressed) return;
+    // A press anywhere else closes the picker and the long-press actions.
     const away = (e: PointerEvent) => {
-      if (!row.current?.contains(e.target as Node)) ui.picker.value = null;
+      if (row.current?.contains(e.target as Node)) return;
+      if (ui.picker.value === m.seq) ui.picker.value = null;
+      if (ui.pressed.value === m.seq) ui.pressed.value = null;
     };
     document.addEventListener("pointerdown", away);
     return () => document.removeEventListener("pointerdown", away);
-  }, [pickerOpen]);
+  }, [pickerOpen, pressed]);
 
   const quote: QuotedOriginal = original
     ? {
@@ -97,7 +102,7 @@ export function MessageRow(props: MessageRowProps) {
       onOpenQuote={() =>
         m.reply_to && void controller.history.jumpTo(groupId, m.reply_to)}
       highlighted={ui.highlight.value === m.seq}
-      actionsOpen={ui.pressed.value === m.seq || pickerOpen}
+      actionsOpen={pressed || pickerOpen}
       actions={{
         onReply: () => {
           done();

@@ -337,13 +337,57 @@ Deno.test({
           await p.locator(".msg--actions-open .msg-text", {
             hasText: "Lunch at 1?",
           }).waitFor();
+          await screenshot(p, "phone-actions-dark");
           await target.getByRole("button", { name: "Reply" }).click();
           await p.getByTestId("reply-bar").waitFor();
-          await screenshot(p, "phone-actions-dark");
+          await screenshot(p, "phone-replying-dark");
           const thrown = browsers.flatMap((u) =>
             u.problems.filter((x) => x.startsWith("pageerror"))
           );
           assert.deepEqual(thrown, [], "no page threw");
+        },
+      );
+
+      await t.step(
+        "a reply's quote of a message older than the loaded page loads the page around it, then returns to the newest",
+        async () => {
+          const groupId = new URL(b.url()).searchParams.get("group")!;
+          await b.evaluate(async (id) => {
+            for (let i = 1; i <= 120; i++) {
+              await fetch(`/api/groups/${encodeURIComponent(id)}/messages`, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify({ text: `Filler ${i}` }),
+              });
+            }
+          }, groupId);
+          await seeOnce(b, "Filler 120");
+          await act(messageByText(b, "Lunch at 1?"), "Reply");
+          await send(b, "Back to lunch: yes");
+          await a.reload();
+          await seeOnce(a, "Back to lunch: yes");
+          assert.equal(
+            await messageByText(a, "Lunch at 1?").count(),
+            0,
+            "the original is older than the loaded pages",
+          );
+          const quote = messageByText(a, "Back to lunch: yes").getByTestId(
+            "reply-quote",
+          );
+          await quote.getByText("Lunch at 1?").waitFor();
+          await quote.click();
+          await a.locator(".msg--highlight .msg-text", {
+            hasText: "Lunch at 1?",
+          }).waitFor();
+          const newest = a.getByRole("button", {
+            name: "Jump to the newest messages",
+          });
+          await newest.waitFor();
+          assert.equal(await messageByText(a, "Filler 120").count(), 0);
+          await screenshot(a, "reply-jump-far");
+          await newest.click();
+          await seeOnce(a, "Back to lunch: yes");
+          await newest.waitFor({ state: "detached" });
         },
       );
     } catch (err) {
