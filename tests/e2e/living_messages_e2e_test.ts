@@ -201,6 +201,32 @@ Deno.test({
       );
 
       await t.step(
+        "markup in edited text and in reply quotes renders as text on both pages",
+        async () => {
+          await send(b, "<b>not bold</b>");
+          await seeOnce(a, "<b>not bold</b>");
+          await act(messageByText(a, "<b>not bold</b>"), "Reply");
+          await send(a, "Quoting markup");
+          const payload =
+            `<img src=x onerror="window.__xss=1"> <script>window.__xss=1</script>`;
+          await edit(messageByText(b, "<b>not bold</b>"), payload);
+          for (const page of [a, b]) {
+            await seeOnce(page, payload);
+            const quote = messageByText(page, "Quoting markup").getByTestId(
+              "reply-quote",
+            );
+            await quote.getByText(payload).waitFor();
+            const found = await page.evaluate(() => ({
+              xss: (globalThis as { __xss?: unknown }).__xss,
+              elements: document.querySelector(".messages")!
+                .querySelectorAll("img, script, b").length,
+            }));
+            assert.deepEqual(found, { xss: undefined, elements: 0 });
+          }
+        },
+      );
+
+      await t.step(
         "@ opens member autocomplete, and a mention shows as a badge and a highlight",
         async () => {
           await openGroup(a, "Notes");
