@@ -16,6 +16,11 @@ import { isContinuation, seenBy } from "../lib/ui/timeline.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
 import { DeleteDialog } from "./delete_dialog.tsx";
 import { MessageRow, type RowUi } from "./message_row.tsx";
+import {
+  readAnchor,
+  restoreAnchor,
+  type ScrollAnchor,
+} from "./scroll_anchor.ts";
 
 /** Within this many pixels of the end counts as "at the bottom". */
 const bottomSlack = 48;
@@ -66,8 +71,8 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
   const atBottom = useSignal(true);
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
-  /** The first message and its offset, to keep it in place when a page is prepended. */
-  const anchor = useRef<{ seq: number; top: number } | null>(null);
+  /** The first visible message, kept in place across changes above it. */
+  const anchor = useRef<ScrollAnchor | null>(null);
   const outboxCount = useRef(0);
 
   const reportViewing = () => {
@@ -85,7 +90,6 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
     // Sending your own message always brings you to the bottom.
     if (outbox.length > outboxCount.current) stick.current = true;
     outboxCount.current = outbox.length;
-    const first = timeline.messages[0];
     const prev = anchor.current;
     const jump = focus?.groupId === groupId && focus.n !== handledFocus.current
       ? nodeOf(focus.seq)
@@ -102,13 +106,10 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
       }, highlightMs);
     } else if (stick.current && !timeline.hasNewer) {
       el.scrollTop = el.scrollHeight;
-    } else if (prev && first && first.seq < prev.seq) {
-      const node = nodeOf(prev.seq);
-      if (node) el.scrollTop += node.offsetTop - prev.top;
+    } else if (prev) {
+      restoreAnchor(el, prev);
     }
-    anchor.current = first
-      ? { seq: first.seq, top: nodeOf(first.seq)?.offsetTop ?? 0 }
-      : null;
+    anchor.current = readAnchor(el);
     // A short page leaves no scrollbar to scroll up with: fetch more until there is one.
     if (el.scrollHeight <= el.clientHeight + topSlack) {
       void controller.loadOlder(groupId);
@@ -129,6 +130,7 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
     if (!el) return;
     stick.current =
       el.scrollHeight - el.scrollTop - el.clientHeight <= bottomSlack;
+    anchor.current = readAnchor(el);
     atBottom.value = stick.current;
     if (el.scrollTop < topSlack) void controller.loadOlder(groupId);
     if (el.scrollHeight - el.scrollTop - el.clientHeight < topSlack) {

@@ -37,11 +37,17 @@ export async function act(
   action: "Reply" | "Add a reaction" | "Edit" | "Delete",
 ): Promise<Locator> {
   const row = await pin(message);
-  await row.hover();
-  await row.getByRole("toolbar").getByRole("button", {
+  const button = row.getByRole("toolbar").getByRole("button", {
     name: action,
     exact: true,
-  }).click();
+  });
+  // The toolbar shows while the pointer is on the message; a message arriving between the
+  // hover and the click can scroll it away, so hover again until the click lands.
+  await until(`the ${action} action`, async () => {
+    await row.hover({ timeout: 2_000 });
+    await button.click({ timeout: 2_000 });
+    return true;
+  });
   return row;
 }
 

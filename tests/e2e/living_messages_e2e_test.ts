@@ -207,6 +207,7 @@ Deno.test({
           await seeOnce(a, "<b>not bold</b>");
           await act(messageByText(a, "<b>not bold</b>"), "Reply");
           await send(a, "Quoting markup");
+          await seeOnce(b, "Quoting markup");
           const payload =
             `<img src=x onerror="window.__xss=1"> <script>window.__xss=1</script>`;
           await edit(messageByText(b, "<b>not bold</b>"), payload);
@@ -416,6 +417,45 @@ Deno.test({
           await newest.waitFor({ state: "detached" });
         },
       );
+
+      await t.step(
+        "an edit and a reaction above the reader's place change the message in place without moving what they read",
+        async () => {
+          const top = () =>
+            a.evaluate(() => {
+              const el = [...document.querySelectorAll(".msg-text")].find((
+                x,
+              ) => x.textContent === "Filler 85");
+              return el!.getBoundingClientRect().top;
+            });
+          await a.evaluate(() => {
+            const el = [...document.querySelectorAll(".msg-text")].find((x) =>
+              x.textContent === "Filler 85"
+            );
+            el!.closest("li")!.scrollIntoView({ block: "start" });
+          });
+          await a.waitForTimeout(300);
+          const before = await top();
+          assert.ok(before < 120, `Filler 85 is at the top (${before})`);
+          const long =
+            "Filler 80, now much longer:\nline two\nline three\nline four";
+          await edit(messageByText(b, "Filler 80"), long);
+          await react(messageByText(b, "Filler 81"), "🔥");
+          await seeReaction(messageByText(a, "Filler 81"), "🔥", 1);
+          await until(
+            "the edit on Alice's page",
+            async () =>
+              await a.locator(".msg-text", { hasText: "line four" }).count() ===
+                1,
+          );
+          await screenshot(a, "edit-above-in-place");
+          const after = await top();
+          assert.ok(
+            Math.abs(after - before) < 2,
+            `Filler 85 stayed in place (${before} → ${after})`,
+          );
+        },
+      );
     } catch (err) {
       for (const [i, server] of servers.entries()) {
         console.error(
@@ -423,6 +463,10 @@ Deno.test({
         );
       }
       for (const [i, browser] of browsers.entries()) {
+        const notice = await browser.page.locator(".notice").textContent({
+          timeout: 500,
+        }).catch(() => null);
+        if (notice) console.error(`--- browser ${i + 1} notice: ${notice}`);
         if (browser.problems.length) {
           console.error(
             `--- browser ${i + 1} ---\n${browser.problems.join("\n")}`,
