@@ -1,6 +1,7 @@
 /** zod schemas of every client → server frame (PROTOCOL.md §2.2); parsed once at the edge. */
 import { z } from "zod";
 import { limits } from "./limits.ts";
+import { messageText, opaqueString } from "./text_rules.ts";
 
 const id = z.string().min(1).max(64);
 const ref = z.string().max(limits.maxRefChars).optional();
@@ -16,7 +17,10 @@ const subscribe = z.object({
   type: z.literal("subscribe"),
   ref,
   group_ids: groupIds,
-  since: z.record(id, z.number().int().min(0)).optional(),
+  since: z.record(id, z.number().int().min(0)).refine(
+    (since) => Object.keys(since).length <= limits.maxGroupIdsPerFrame,
+    `since names more than ${limits.maxGroupIdsPerFrame} groups`,
+  ).optional(),
 });
 const unsubscribe = z.object({
   type: z.literal("unsubscribe"),
@@ -27,10 +31,8 @@ const message = z.object({
   type: z.literal("message"),
   ref,
   group_id: id,
-  text: z.string().max(limits.maxTextChars * 4).transform((s) => s.trim()).pipe(
-    z.string().min(1, "text is empty").max(limits.maxTextChars),
-  ),
-  nonce: z.string().min(1).max(limits.maxNonceChars).nullish(),
+  text: messageText(limits.maxTextChars),
+  nonce: opaqueString(limits.maxNonceChars).nullish(),
 });
 const typingStart = z.object({
   type: z.literal("typing_start"),
