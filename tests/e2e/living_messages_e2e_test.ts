@@ -237,7 +237,19 @@ Deno.test({
           await list.getByRole("option", { name: "@alice" }).waitFor();
           assert.equal(await box.getAttribute("aria-expanded"), "true");
           await screenshot(b, "mention-autocomplete");
-          await box.press("Enter");
+          // Escape closes the list and keeps the text; Tab (like Enter) completes.
+          await box.press("Escape");
+          await list.waitFor({ state: "hidden" });
+          assert.equal(await box.inputValue(), "@al");
+          await box.fill("");
+          await box.pressSequentially("@AL");
+          await list.getByRole("option", { name: "@alice" }).waitFor();
+          await box.press("ArrowDown");
+          assert.equal(
+            await box.getAttribute("aria-activedescendant"),
+            "mention-option-0",
+          );
+          await box.press("Tab");
           assert.equal(await box.inputValue(), "@alice ");
           assert.equal(await list.isHidden(), true);
           await box.pressSequentially("can you book it?");
