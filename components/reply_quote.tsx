@@ -1,10 +1,23 @@
 /** The one-line quote above a reply: the original's author and the start of its text. */
+import type { Message } from "../lib/protocol/types.ts";
 import { ReplyIcon } from "./icons.tsx";
 
 /** What the quote shows of the original. */
 export type QuotedOriginal =
   | { state: "loaded"; author: string; text: string; deleted: boolean }
   | { state: "unknown" };
+
+/** What a quote shows of a message, as far as it is known. */
+export function quotedOriginal(m: Message | undefined): QuotedOriginal {
+  return m
+    ? {
+      state: "loaded",
+      author: m.author.username,
+      text: m.text,
+      deleted: !!m.deleted,
+    }
+    : { state: "unknown" };
+}
 
 /** What the quote needs. */
 export interface ReplyQuoteProps {

@@ -8,7 +8,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { EmojiPicker } from "../components/emoji_picker.tsx";
 import { MessageItem } from "../components/message_item.tsx";
 import type { MentionContext } from "../components/message_text.tsx";
-import type { QuotedOriginal } from "../components/reply_quote.tsx";
+import { quotedOriginal } from "../components/reply_quote.tsx";
 import type { Message } from "../lib/protocol/types.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
 import { EditBox } from "./edit_box.tsx";
@@ -74,14 +74,6 @@ export function MessageRow(props: MessageRowProps) {
     return () => document.removeEventListener("pointerdown", away);
   }, [pickerOpen, pressed]);
 
-  const quote: QuotedOriginal = original
-    ? {
-      state: "loaded",
-      author: original.author.username,
-      text: original.text,
-      deleted: !!original.deleted,
-    }
-    : { state: "unknown" };
   const done = () => (ui.pressed.value = null);
   const cancelPress = () => {
     if (timer.current) clearTimeout(timer.current);
@@ -98,7 +90,7 @@ export function MessageRow(props: MessageRowProps) {
       meId={meId}
       nameOf={(id) => model.nameOf(id)}
       mentions={props.mentions}
-      quote={m.reply_to ? quote : undefined}
+      quote={m.reply_to ? quotedOriginal(original) : undefined}
       onOpenQuote={() =>
         m.reply_to && void controller.history.jumpTo(groupId, m.reply_to)}
       highlighted={ui.highlight.value === m.seq}

@@ -12,6 +12,7 @@ import type { JSX } from "preact";
 import { dayKey, dayLabel } from "../components/format_time.ts";
 import type { MentionContext } from "../components/message_text.tsx";
 import { PendingItem } from "../components/pending_item.tsx";
+import { quotedOriginal } from "../components/reply_quote.tsx";
 import { isContinuation, seenBy } from "../lib/ui/timeline.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
 import { DeleteDialog } from "./delete_dialog.tsx";
@@ -217,6 +218,12 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
               author={model.me.value?.username ?? "You"}
               onRetry={(n) => controller.retry(n)}
               onDiscard={(n) => controller.discard(n)}
+              quote={e.reply_to
+                ? quotedOriginal(model.messageOf(groupId, e.reply_to))
+                : undefined}
+              onOpenQuote={() =>
+                e.reply_to &&
+                void controller.history.jumpTo(groupId, e.reply_to)}
             />
           ))}
         </ol>
