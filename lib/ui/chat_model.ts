@@ -15,7 +15,9 @@ import { People } from "./people.ts";
 import { ReadState } from "./read_state.ts";
 import { MemberLists } from "./member_lists.ts";
 import { MessageFeed } from "./message_feed.ts";
+import type { QuotedMessages } from "./quoted_messages.ts";
 import type { PageBounds, Timeline } from "./timeline.ts";
+import type { Timelines } from "./timelines.ts";
 import { TypingTracker } from "./typing_tracker.ts";
 import type { CountContext } from "./unread_rules.ts";
 
@@ -40,9 +42,9 @@ export class ChatModel {
   readonly viewing = signal(false);
   readonly #feed: MessageFeed;
   /** group id → Timeline. */
-  readonly timelines;
+  readonly timelines: Timelines["map"];
   /** Messages quoted by replies that no timeline holds. */
-  readonly quoted;
+  readonly quoted: QuotedMessages;
   readonly outbox: Outbox;
   readonly typing: TypingTracker;
   readonly #read = new ReadState();
