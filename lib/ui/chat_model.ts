@@ -9,7 +9,7 @@ import { limits } from "../protocol/limits.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { Composing } from "./composing.ts";
 import { StatusLine } from "./connection_state.ts";
-import { sendErrorText } from "./error_text.ts";
+import { errorOutcome } from "./error_frames.ts";
 import { Outbox } from "./outbox.ts";
 import { People } from "./people.ts";
 import { ReadState } from "./read_state.ts";
@@ -20,9 +20,6 @@ import type { PageBounds, Timeline } from "./timeline.ts";
 import type { Timelines } from "./timelines.ts";
 import { TypingTracker } from "./typing_tracker.ts";
 import type { CountContext } from "./unread_rules.ts";
-
-/** Refs of edit, delete and reaction frames start with this, so their errors read as such. */
-export const actionRefPrefix = "act-";
 
 /** Tuning knobs; the defaults suit the browser. */
 export interface ChatModelOptions {
@@ -210,10 +207,7 @@ export class ChatModel {
     const list = this.groups.value;
     const at = list.findIndex((g) => g.id === group.id);
     if (at >= 0) {
-      this.groups.value = list.map((
-        g,
-        i,
-      ) => (i === at ? { ...g, ...group } : g));
+      this.groups.value = list.map((g, i) => i === at ? { ...g, ...group } : g);
       return;
     }
     batch(() => {
@@ -375,27 +369,10 @@ export class ChatModel {
   }
 
   #onError(f: ServerFrameOf<"error">): void {
-    if (f.nonce && this.outbox.get(f.nonce)) {
-      return this.outbox.markFailed(
-        f.nonce,
-        sendErrorText(f.code, f.message, f.retry_after_ms),
-      );
-    }
-    // An edit, delete or reaction was refused: say so, whatever the group.
-    if (f.ref?.startsWith(actionRefPrefix)) {
-      return this.status.show(
-        sendErrorText(f.code, f.message, f.retry_after_ms),
-        "warning",
-      );
-    }
-    // A subscribe refused for a group means the reader is no longer in it.
-    if (f.group_id && (f.code === "forbidden" || f.code === "not_found")) {
-      return this.removeGroup(f.group_id);
-    }
-    this.status.show(
-      sendErrorText(f.code, f.message, f.retry_after_ms),
-      "warning",
-    );
+    const o = errorOutcome(f, (nonce) => !!this.outbox.get(nonce));
+    if (o.kind === "failed") return this.outbox.markFailed(o.nonce, o.text);
+    if (o.kind === "left") return this.removeGroup(o.groupId);
+    this.status.show(o.text, "warning");
   }
 
   /** Removes the outbox entry that a message from the reader answers. */

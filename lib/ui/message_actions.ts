@@ -6,7 +6,8 @@
 import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
 import { type ApiClient, ApiError } from "./api_client.ts";
-import { actionRefPrefix, type ChatModel } from "./chat_model.ts";
+import type { ChatModel } from "./chat_model.ts";
+import { actionRefPrefix } from "./error_frames.ts";
 import type { MessageChange, OutgoingFrame } from "./outgoing_frames.ts";
 import {
   type EmojiStorage,
