@@ -54,7 +54,7 @@ export function ChatApp({ user, initialGroupId }: ChatAppProps) {
       effect(() =>
         showTabCounts(document, {
           unread: total(model.unread.value),
-          mentions: 0,
+          mentions: total(model.mentions.value),
         })
       ),
     ];
@@ -82,17 +82,17 @@ export function ChatApp({ user, initialGroupId }: ChatAppProps) {
       />
       <main class="chat">
         <ChatHeader rt={rt} navOpen={navOpen} membersOpen={membersOpen} />
-        {model.notice.value
+        {model.status.notice.value
           ? (
             <div
-              class={`notice notice--${model.notice.value.level}`}
+              class={`notice notice--${model.status.notice.value.level}`}
               role="status"
             >
-              <span>{model.notice.value.text}</span>
+              <span>{model.status.notice.value.text}</span>
               <button
                 type="button"
                 class="link-button"
-                onClick={() => model.dismissNotice()}
+                onClick={() => model.status.dismiss()}
               >
                 Dismiss
               </button>

@@ -48,7 +48,7 @@ export function ChatHeader({ rt, navOpen, membersOpen }: ChatHeaderProps) {
     try {
       await rt.admin.setMuted(group.id, !muted);
     } catch (err) {
-      model.showNotice(errorText(err), "warning");
+      model.status.show(errorText(err), "warning");
     }
   };
   const leave = async () => {
@@ -59,7 +59,7 @@ export function ChatHeader({ rt, navOpen, membersOpen }: ChatHeaderProps) {
     try {
       await controller.leaveGroup(group.id);
     } catch (err) {
-      model.showNotice(errorText(err), "warning");
+      model.status.show(errorText(err), "warning");
     }
   };
   return (
@@ -81,7 +81,7 @@ export function ChatHeader({ rt, navOpen, membersOpen }: ChatHeaderProps) {
         </span>
       </h1>
       <ConnectionBadge
-        status={model.connection.value.status}
+        status={model.status.connection.value.status}
         onRetry={() => socket.reconnectNow()}
       />
       {group

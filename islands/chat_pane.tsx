@@ -30,7 +30,7 @@ export function ChatPane({ rt, group, showMembers }: ChatPaneProps) {
       <div class="pane-main">
         <TimelineView rt={rt} groupId={group.id} name={name} />
         <TypingLine names={model.typingNames(group.id)} />
-        <Composer rt={rt} name={name} />
+        <Composer rt={rt} groupId={group.id} name={name} />
       </div>
       {showMembers
         ? (

@@ -8,6 +8,7 @@ import type { User } from "../lib/protocol/types.ts";
 import { ApiClient } from "../lib/ui/api_client.ts";
 import { ChatController } from "../lib/ui/chat_controller.ts";
 import { ChatModel } from "../lib/ui/chat_model.ts";
+import { MessageActions } from "../lib/ui/message_actions.ts";
 import { systemClock } from "../lib/ui/clock.ts";
 import { GroupAdmin } from "../lib/ui/group_admin.ts";
 import { InactivityWatch, inputEvents } from "../lib/ui/inactivity.ts";
@@ -15,7 +16,6 @@ import { httpGroupAdminApi } from "../lib/ui/group_admin_api.ts";
 import { browserNotifications, Notifier } from "../lib/ui/notifier.ts";
 import { SocketClient } from "../lib/ui/socket_client.ts";
 import { gatewayUrl, webSocketFactory } from "../lib/ui/web_socket_factory.ts";
-import { focusMessage } from "./focus_message.ts";
 
 /** Everything the chat islands share. */
 export interface ChatRuntime {
@@ -27,6 +27,8 @@ export interface ChatRuntime {
   admin: GroupAdmin;
   /** Browser notifications for mentions and DMs in a hidden tab. */
   notifier: Notifier;
+  /** Reply, edit, delete and react. */
+  actions: MessageActions;
   /** Connects and listens to window events (browser only). */
   start(): void;
   /** Disconnects and removes every listener and timer. */
@@ -59,7 +61,10 @@ export function createChatRuntime(user: User): ChatRuntime {
     hidden,
     focus: (groupId, seq) => {
       globalThis.focus?.();
-      void controller.openGroup(groupId).then(() => focusMessage(seq));
+      // The same jump as a reply quote's: loads the page around it if needed, then flashes it.
+      void controller.openGroup(groupId).then(() =>
+        controller.history.jumpTo(groupId, seq)
+      );
     },
   });
   const socket = new SocketClient({
@@ -105,6 +110,12 @@ export function createChatRuntime(user: User): ChatRuntime {
   const inactivity = new InactivityWatch({ clock, onChange: tellIdle });
   const input = () => inactivity.noteInput();
   let stopTelling: (() => void) | null = null;
+  const actions = new MessageActions({
+    model,
+    api,
+    gateway: socket,
+    storage: typeof localStorage === "undefined" ? null : localStorage,
+  });
 
   const online = () => socket.setNetworkOnline(true);
   const offline = () => socket.setNetworkOnline(false);
@@ -118,6 +129,7 @@ export function createChatRuntime(user: User): ChatRuntime {
     controller,
     admin,
     notifier,
+    actions,
     start() {
       addEventListener("online", online);
       addEventListener("offline", offline);
@@ -128,7 +140,7 @@ export function createChatRuntime(user: User): ChatRuntime {
       }
       inactivity.start();
       stopTelling = effect(() => {
-        if (model.connection.value.status === "connected") {
+        if (model.status.connection.value.status === "connected") {
           tellIdle(inactivity.idle);
         }
       });

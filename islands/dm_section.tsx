@@ -42,6 +42,7 @@ export function DmSection({ rt, onSelect }: DmSectionProps) {
           <GroupList
             groups={dms}
             unread={model.unread.value}
+            mentions={model.mentions.value}
             activeId={model.activeGroupId.value}
             onSelect={onSelect}
           />

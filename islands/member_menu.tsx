@@ -39,7 +39,7 @@ export function MemberMenu({ rt, group, member, role }: MemberMenuProps) {
   const run = (work: () => Promise<unknown>) => async () => {
     open.value = false;
     if (!(await act(work)) && error.value) {
-      rt.model.showNotice(error.value, "warning");
+      rt.model.status.show(error.value, "warning");
     }
   };
   const remove = (ban: boolean) =>

@@ -33,6 +33,7 @@ export function Sidebar({ rt, onSelect }: SidebarProps) {
         <GroupList
           groups={model.groups.value.filter((g) => !isDm(g))}
           unread={model.unread.value}
+          mentions={model.mentions.value}
           activeId={model.activeGroupId.value}
           onSelect={onSelect}
         />

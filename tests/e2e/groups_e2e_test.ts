@@ -251,8 +251,9 @@ Deno.test({
           await clickLastNotification(b);
           await b.locator(".chat-title", { hasText: "alice" }).waitFor();
           await seeOnce(b, "psst, are you there?");
-          await b.locator('[data-testid="message"][data-focused="true"]')
-            .waitFor();
+          await b.locator('[data-testid="message"].msg--highlight', {
+            hasText: "psst, are you there?",
+          }).waitFor();
           assert.equal(await sameDocument(b), true);
           await screenshot(b, "groups-dm");
         },
@@ -293,6 +294,13 @@ Deno.test({
           const mention = (await notifications(b))[2];
           assert.equal(mention.title, "alice in Book club");
           assert.equal(mention.body, "@bob can you bring the agenda?");
+          // The tab says so too: mentions lead the title and badge the icon.
+          await until(
+            "mentions in the tab title",
+            async () => /^\(@\d+\) \(\d+\) Salvioris$/.test(await b.title()),
+          );
+          const icon = await b.locator('link[rel="icon"]').getAttribute("href");
+          assert.match(icon ?? "", /^data:image\/svg\+xml,/);
         },
       );
     } catch (err) {
