@@ -303,6 +303,22 @@ Deno.test({
           assert.match(icon ?? "", /^data:image\/svg\+xml,/);
         },
       );
+
+      await t.step(
+        "a DM starts from a member's name in the member list too, and it is the same DM",
+        async () => {
+          await setHidden(b, false);
+          await openGroup(b, "Book club");
+          await memberRow(b, "alice").waitFor();
+          await memberAction(b, "alice", "Send a message");
+          await b.locator(".chat-title", { hasText: "alice" }).waitFor();
+          await seeOnce(b, "psst, are you there?");
+          assert.equal(
+            await b.locator(".sidebar-dms [data-testid='group']").count(),
+            1,
+          );
+        },
+      );
     } catch (err) {
       for (const u of browsers) console.error(u.problems.join("\n"));
       for (const s of new Set(servers)) console.error(s.output().slice(-3000));
