@@ -10,6 +10,7 @@ import type { StoredGroup } from "../store/store.ts";
 import type { CoreDeps } from "./deps.ts";
 import { toGroup } from "./groups.ts";
 import { sha256Hex } from "./ids.ts";
+import { log } from "../log.ts";
 
 /** The id of the direct group of two users, the same whoever asks. */
 export async function dmGroupId(a: string, b: string): Promise<string> {
@@ -61,10 +62,10 @@ export async function announceFirstMessage(deps: CoreDeps, groupId: string) {
       group: { ...shape, description: "", kind: "dm" },
     });
   } catch (err) {
-    console.warn(
-      "dms: could not announce a conversation:",
-      (err as Error)?.message,
-    );
+    log.warn("dms.not_announced", "dms: could not announce a conversation", {
+      group_id: groupId,
+      err,
+    });
   }
 }
 

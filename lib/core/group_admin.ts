@@ -12,6 +12,7 @@ import type { CoreDeps } from "./deps.ts";
 import { endMembership, toGroup } from "./groups.ts";
 import { randomSecret } from "./ids.ts";
 import { requireAllowed } from "./permissions.ts";
+import { log } from "../log.ts";
 
 /** Changes name, description or visibility; subscribers get `group_updated`. */
 export async function updateGroup(
@@ -125,9 +126,13 @@ async function announce(
   try {
     await deps.bus.publish(topics.group(groupId), event);
   } catch (err) {
-    console.warn(
-      "groups: could not announce a change:",
-      (err as Error)?.message,
+    log.warn(
+      "groups.change_not_announced",
+      "groups: could not announce a change",
+      {
+        group_id: groupId,
+        err,
+      },
     );
   }
 }
