@@ -12,5 +12,6 @@ export const collections = {
   bans: "bans",
   mutes: "mutes",
   invites: "invites",
+  owners: "owners",
   events: "events",
 } as const;

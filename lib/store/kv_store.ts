@@ -6,6 +6,7 @@
 import type { Message, Role, User } from "../protocol/types.ts";
 import type {
   GroupChanges,
+  Leave,
   Store,
   StoredEvent,
   StoredGroup,
@@ -18,6 +19,7 @@ import * as keys from "./_kv_keys.ts";
 import type { Membership } from "./_kv_roles.ts";
 import * as roles from "./_kv_roles.ts";
 import * as groupAdmin from "./_kv_group_admin.ts";
+import * as leave from "./_kv_leave.ts";
 import { atomicChunks } from "./_kv_batches.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
 import { openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
@@ -180,6 +182,10 @@ export class KvStore implements Store {
         .delete(keys.userGroupKey(userId, groupId));
       if ((await commit(op)).ok) return true;
     }
+  }
+
+  leaveGroup(groupId: string, userId: string): Promise<Leave> {
+    return leave.leaveGroup(this.#kv, groupId, userId);
   }
 
   async isMember(groupId: string, userId: string): Promise<boolean> {

@@ -20,6 +20,9 @@
  * - mutes `{user_id, group_id}` unique: setMuted, mutedGroups
  * - invites `{group_id, rev}` unique: updateGroup's rotation, and the current code read by
  *   groupById, publicGroups and groupsOfUser (see `_mongo_invites.ts`)
+ * - owners `{group_id, rev}` unique: leaveGroup's transfer, and the current owner read by
+ *   groupById, publicGroups and groupsOfUser (see `_mongo_owners.ts`); memberships
+ *   `{group_id, user_id}`: leaveGroup's choice of the next owner
  * - messages `{group_id, seq}` unique: insertMessages' idempotency, messagesInRange, headSeq
  * - reads `{group_id, user_id, seq}` unique: setReadSeq (insert-only, see `_mongo_reads.ts`),
  *   readSeqsOfGroup, readSeqsOfUser (its `$in` of groups is one index seek per group)
@@ -30,6 +33,7 @@ import { type Document, MongoClient } from "mongodb";
 import type { Message, Role, User } from "../protocol/types.ts";
 import type {
   GroupChanges,
+  Leave,
   Store,
   StoredEvent,
   StoredGroup,
@@ -47,6 +51,7 @@ import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
 import * as reads from "./_mongo_reads.ts";
 import * as roles from "./_mongo_roles.ts";
 import * as invites from "./_mongo_invites.ts";
+import * as owners from "./_mongo_owners.ts";
 import { insertUnlessDuplicate, isDuplicate } from "./_mongo_writes.ts";
 
 /** Options of `MongoStore.open`. */
@@ -200,7 +205,7 @@ export class MongoStore implements Store {
 
   async groupById(id: string): Promise<StoredGroup | null> {
     const group = await this.#c.groups.findOne({ id }, hidden);
-    return group && (await invites.withCurrentCodes(this.#c, [group]))[0];
+    return group && (await this.#current([group]))[0];
   }
 
   async publicGroups(limit: number): Promise<StoredGroup[]> {
@@ -208,7 +213,7 @@ export class MongoStore implements Store {
     if (!(n > 0)) return [];
     const groups = await this.#c.groups.find({ public: true }, hidden)
       .sort({ created_at: -1, id: -1 }).limit(n).toArray();
-    return await invites.withCurrentCodes(this.#c, groups);
+    return await this.#current(groups);
   }
 
   async updateGroup(
@@ -248,6 +253,10 @@ export class MongoStore implements Store {
     return res.deletedCount === 1;
   }
 
+  leaveGroup(groupId: string, userId: string): Promise<Leave> {
+    return owners.leaveGroup(this.#c, groupId, userId);
+  }
+
   async isMember(groupId: string, userId: string): Promise<boolean> {
     const filter = { group_id: groupId, user_id: userId };
     return await this.#c.memberships.countDocuments(filter, { limit: 1 }) > 0;
@@ -260,7 +269,7 @@ export class MongoStore implements Store {
     const groups = await this.#c.groups.find({ id: { $in: ids } }, hidden)
       .toArray();
     const byId = new Map(
-      (await invites.withCurrentCodes(this.#c, groups)).map((g) => [g.id, g]),
+      (await this.#current(groups)).map((g) => [g.id, g]),
     );
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
@@ -399,6 +408,14 @@ export class MongoStore implements Store {
 
   async close(): Promise<void> {
     await this.#client.close();
+  }
+
+  /** Groups as they are now: their current invite codes and owners. */
+  async #current(groups: StoredGroup[]): Promise<StoredGroup[]> {
+    return await owners.withCurrentOwners(
+      this.#c,
+      await invites.withCurrentCodes(this.#c, groups),
+    );
   }
 }
 

@@ -18,6 +18,8 @@
  * - Every method may throw on an unreachable database; none throws for "not found".
  * - A membership carries a role; `createGroup` stores the owner's as `owner`. Adapters keep roles,
  *   the core decides who may change them (`lib/core/permissions.ts`).
+ * - `leaveGroup` keeps one owner: when the leaver owns the group, ownership passes in the same step
+ *   to the longest-standing admin, else the longest-standing member (oldest membership first).
  * - `createDm` makes exactly one group per id, however many processes ask at once: the id is
  *   derived from the pair, so the store's uniqueness of group ids is the pair's uniqueness.
  */
@@ -61,6 +63,17 @@ export type GroupChanges = Partial<
   Pick<StoredGroup, "name" | "description" | "public" | "invite_code">
 >;
 
+/** What `leaveGroup` did. */
+export interface Leave {
+  /** False when the user was not a member (nothing changed). */
+  left: boolean;
+  /**
+   * Present when the leaver owned the group: the new owner's id, or null when nobody is left
+   * (the group keeps its `owner_id` and has no members).
+   */
+  newOwner?: string | null;
+}
+
 /** A member id with its stored role. */
 export interface StoredMember {
   user_id: string;
@@ -102,6 +115,11 @@ export interface Store {
   addMember(groupId: string, userId: string): Promise<boolean>;
   /** Removes a member; false when not one. */
   removeMember(groupId: string, userId: string): Promise<boolean>;
+  /**
+   * Removes a member as a leave; when they own the group, ownership passes in the same step to
+   * the longest-standing admin, else member, who gets role `owner` and becomes `owner_id`.
+   */
+  leaveGroup(groupId: string, userId: string): Promise<Leave>;
   isMember(groupId: string, userId: string): Promise<boolean>;
   /** The groups a user belongs to, oldest membership first. */
   groupsOfUser(userId: string): Promise<StoredGroup[]>;

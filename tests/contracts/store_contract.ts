@@ -9,6 +9,7 @@ import type {
   StoredUser,
 } from "../../lib/store/store.ts";
 import { groupCases } from "./_store_contract_groups.ts";
+import { leaveCases } from "./_store_contract_leave.ts";
 import { eventCases } from "./_store_contract_events.ts";
 import { messageCases } from "./_store_contract_messages.ts";
 import { roleCases } from "./_store_contract_roles.ts";
@@ -50,6 +51,7 @@ export function storeContract(
   groupCases(test);
   messageCases(test);
   roleCases(test);
+  leaveCases(test);
   eventCases(test);
   test("healthy() answers true while the database answers", async (store) => {
     assert.equal(await store.healthy(), true);

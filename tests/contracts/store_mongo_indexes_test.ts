@@ -189,6 +189,14 @@ async function everyMethod(store: Store): Promise<void> {
     bob.id,
   ]);
   await store.removeMember(g.id, bob.id);
+  // The owner's leave passes ownership on (a transfer), then the last member leaves.
+  const g2 = group(ann.id);
+  await store.createGroup(g2);
+  await store.addMember(g2.id, bob.id);
+  await store.setRole(g2.id, bob.id, "admin");
+  await store.leaveGroup(g2.id, ann.id);
+  await store.groupById(g2.id);
+  await store.leaveGroup(g2.id, bob.id);
 }
 
 /** Methods that may only insert: no query to serve (their unique indexes are in the contract). */
