@@ -43,8 +43,15 @@ export interface StepResult {
 export interface DriverResult {
   sockets: number;
   connectMs: number;
-  /** Server RSS growth per identified, subscribed socket. */
+  /** Server RSS growth per identified, subscribed socket (all sockets over the idle server). */
   bytesPerSocket: number;
+  /**
+   * RSS growth per socket of the second half of the sockets: leaves out what the first sockets
+   * cost once (code warmed up, the JS heap's young generation grown to its working size).
+   */
+  marginalBytesPerSocket: number;
+  /** Refusals by error code (a refused message is not counted as lost). */
+  refusedBy: Record<string, number>;
   rssBeforeBytes: number;
   rssAfterBytes: number;
   steps: StepResult[];
@@ -72,6 +79,7 @@ class Tally {
 }
 
 const tallies: Tally[] = [];
+const refusedBy: Record<string, number> = {};
 
 function onFrame(client: Client, data: string): void {
   const frame = JSON.parse(data);
@@ -89,7 +97,8 @@ function onFrame(client: Client, data: string): void {
     client.lastSeq.set(frame.group_id, frame.message.seq);
     tally.delivered++;
     tally.latencies.push(now - Number(sentAt));
-  } else if (frame.type === "error" && frame.nonce) {
+  } else if (frame.type === "error") {
+    refusedBy[frame.code] = (refusedBy[frame.code] ?? 0) + 1;
     const tally = tallies[Number(String(frame.nonce).split("/")[0])];
     if (tally) tally.refused++;
   }
@@ -131,18 +140,20 @@ async function connect(config: DriverConfig, index: number): Promise<Client> {
   return client;
 }
 
-async function connectAll(config: DriverConfig): Promise<Client[]> {
-  const total = config.shape.users * config.shape.socketsPerUser;
-  const clients = new Array<Client>(total);
-  let next = 0;
+async function connectAll(
+  config: DriverConfig,
+  clients: Client[],
+  from: number,
+  to: number,
+): Promise<void> {
+  let next = from;
   const worker = async () => {
-    while (next < total) {
+    while (next < to) {
       const i = next++;
       clients[i] = await connect(config, i);
     }
   };
   await Promise.all(Array.from({ length: connectConcurrency }, worker));
-  return clients;
 }
 
 /** Sends at `rate` msg/s round-robin over the senders until `untilMs`; answers how many. */
@@ -249,11 +260,19 @@ function serverRss(pids: number[]): number {
 
 /** Runs one configuration end to end. */
 export async function drive(config: DriverConfig): Promise<DriverResult> {
+  const total = config.shape.users * config.shape.socketsPerUser;
+  const half = Math.floor(total / 2);
+  const clients = new Array<Client>(total);
   const rssBefore = serverRss(config.serverPids);
   const t0 = performance.now();
-  const clients = await connectAll(config);
-  const connectMs = performance.now() - t0;
+  await connectAll(config, clients, 0, half);
+  const connectMs0 = performance.now() - t0;
   await sleep(1_000); // let the servers settle (GC, pending writes) before reading memory
+  const rssHalf = serverRss(config.serverPids);
+  const t1 = performance.now();
+  await connectAll(config, clients, half, total);
+  const connectMs = connectMs0 + performance.now() - t1;
+  await sleep(1_000);
   const rssAfter = serverRss(config.serverPids);
   const counts = listenerCounts(
     planSockets(config.shape),
@@ -281,8 +300,12 @@ export async function drive(config: DriverConfig): Promise<DriverResult> {
     sockets: clients.length,
     connectMs,
     bytesPerSocket: config.serverPids.length
-      ? (rssAfter - rssBefore) / clients.length
+      ? (rssAfter - rssBefore) / total
       : NaN,
+    marginalBytesPerSocket: config.serverPids.length
+      ? (rssAfter - rssHalf) / (total - half)
+      : NaN,
+    refusedBy,
     rssBeforeBytes: rssBefore,
     rssAfterBytes: rssAfter,
     steps,

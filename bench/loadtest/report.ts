@@ -70,10 +70,14 @@ export function highestHeld(
   );
 }
 
-/** Median memory growth per socket of a target, in bytes. */
-export function bytesPerSocket(runs: Run[], target: TargetName): number {
+/** Median memory growth per socket of a target, in bytes (all sockets, or the second half). */
+export function bytesPerSocket(
+  runs: Run[],
+  target: TargetName,
+  which: "bytesPerSocket" | "marginalBytesPerSocket" = "bytesPerSocket",
+): number {
   return median(
-    runs.filter((r) => r.target === target).map((r) => r.result.bytesPerSocket),
+    runs.filter((r) => r.target === target).map((r) => r.result[which]),
   );
 }
 
@@ -101,13 +105,30 @@ export function formatReport(
       } | ${r.lost} | ${r.duplicated} | ${r.refused} |`,
     );
   }
-  const mem = (t: TargetName) => bytesPerSocket(runs, t) / 1024;
-  lines.push("", `memory per socket: salvioris ${fmt(mem("salvioris"), 1)} KB`);
   const hasBare = runs.some((r) => r.target === "bare");
+  lines.push("");
+  for (
+    const [label, which] of [
+      ["memory per socket", "bytesPerSocket"],
+      ["marginal (second half)", "marginalBytesPerSocket"],
+    ] as const
+  ) {
+    const mem = (t: TargetName) => bytesPerSocket(runs, t, which) / 1024;
+    lines.push(
+      `${label}: salvioris ${fmt(mem("salvioris"), 1)} KB` +
+        (hasBare
+          ? `, bare ${fmt(mem("bare"), 1)} KB (ratio ${
+            fmt(mem("salvioris") / mem("bare"), 2)
+          })`
+          : ""),
+    );
+  }
+  const refusals = runs.filter((r) => Object.keys(r.result.refusedBy).length)
+    .map((r) =>
+      `${r.target} round ${r.round}: ${JSON.stringify(r.result.refusedBy)}`
+    );
+  if (refusals.length) lines.push(`refusals: ${refusals.join("; ")}`);
   if (hasBare) {
-    lines[lines.length - 1] += `, bare ${fmt(mem("bare"), 1)} KB (ratio ${
-      fmt(mem("salvioris") / mem("bare"), 2)
-    })`;
     for (const s of all.filter((r) => r.target === "salvioris")) {
       const b = all.find((r) => r.target === "bare" && r.rate === s.rate);
       if (!b) continue;
