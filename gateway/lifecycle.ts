@@ -74,7 +74,7 @@ async function detach(gw: Gateway, connection: Connection): Promise<void> {
   const userId = connection.userId;
   if (!userId) return;
   try {
-    for (const groupId of connection.typing.clear()) {
+    for (const groupId of connection.clearTyping()) {
       await publishTyping(gw, userId, groupId, false);
     }
     await socketClosed(gw.deps, userId, connection.id);
@@ -108,7 +108,7 @@ function sweep(gw: Gateway): void {
     } else if (now - connection.lastFrameAt > deadline) {
       connection.close(CloseCode.heartbeatTimeout, "Heartbeat timeout");
     } else if (connection.userId) {
-      for (const groupId of connection.typing.expire(now)) {
+      for (const groupId of connection.expireTyping(now)) {
         publishTyping(gw, connection.userId, groupId, false).catch(() => {});
       }
     }
