@@ -61,14 +61,18 @@ export class KvHandoff {
     );
   }
 
-  /** The number of the next entry an append writes. */
-  get next(): number {
-    return this.#next;
+  /**
+   * Takes the number of the entry an append writes. Each append takes its own before it commits:
+   * appends to different groups run at once, and had they shared the next free number, all but
+   * one would fail their commit and try again (k concurrent appends: k² commits, and refusals
+   * once one lost 20 times). An append that fails after all leaves a gap, which no reader minds.
+   */
+  reserve(): number {
+    return this.#next++;
   }
 
-  /** Records that an append committed entry `next` (one more waits) and wakes waiting readers. */
+  /** Records that an append committed its entry (one more waits) and wakes waiting readers. */
   appended(): void {
-    this.#next++;
     this.backlog++;
     for (const wake of this.#wakeReaders) wake();
   }

@@ -205,7 +205,8 @@ export class KvBus implements Bus {
       if (this.handoff.backlog >= this.#maxBacklog) throw backlogFull();
       const seq = Math.max(counter.seq ?? 0, floor ?? 0) + 1;
       const message: Message = { ...draft, seq };
-      if (await this.#appender.commit(message, counter, this.handoff.next)) {
+      const entry = this.handoff.reserve();
+      if (await this.#appender.commit(message, counter, entry)) {
         this.handoff.appended();
         const g = draft.group_id;
         this.#delivery.deliver(topics.group(g), {
