@@ -98,7 +98,8 @@ function onFrame(client: Client, data: string): void {
     tally.delivered++;
     tally.latencies.push(now - Number(sentAt));
   } else if (frame.type === "error") {
-    refusedBy[frame.code] = (refusedBy[frame.code] ?? 0) + 1;
+    const why = `${frame.code}: ${frame.message}`;
+    refusedBy[why] = (refusedBy[why] ?? 0) + 1;
     const tally = tallies[Number(String(frame.nonce).split("/")[0])];
     if (tally) tally.refused++;
   }
