@@ -43,6 +43,7 @@ type Preset = Omit<
   "shape" | "urls" | "pids" | "ceiling" | "cpuProfDir" | "rounds"
 >;
 
+/** Few users, many sockets each: registering a user (scrypt) is the slow part of a run. */
 const base = {
   size: 64,
   durationS: 8,
@@ -57,8 +58,8 @@ export const shapes: Record<ShapeName, Preset> = {
   one: {
     ...base,
     instances: 1,
-    users: 100,
-    socketsPerUser: 10,
+    users: 20,
+    socketsPerUser: 50,
     groups: 10,
     groupsPerSocket: 1,
     senders: 10,
@@ -68,8 +69,8 @@ export const shapes: Record<ShapeName, Preset> = {
   two: {
     ...base,
     instances: 2,
-    users: 100,
-    socketsPerUser: 5,
+    users: 20,
+    socketsPerUser: 25,
     groups: 20,
     groupsPerSocket: 2,
     senders: 20,
@@ -79,8 +80,8 @@ export const shapes: Record<ShapeName, Preset> = {
   idle: {
     ...base,
     instances: 1,
-    users: 100,
-    socketsPerUser: 50,
+    users: 20,
+    socketsPerUser: 250,
     groups: 50,
     groupsPerSocket: 1,
     senders: 0,
@@ -91,8 +92,8 @@ export const shapes: Record<ShapeName, Preset> = {
   max: {
     ...base,
     instances: 1,
-    users: 100,
-    socketsPerUser: 10,
+    users: 20,
+    socketsPerUser: 50,
     groups: 10,
     groupsPerSocket: 1,
     senders: 20,
