@@ -88,6 +88,11 @@ export class Connection {
     return this.#typing ??= new TypingTracker(limits.typingTtlMs, 3_000);
   }
 
+  /** Ends typing in a group; true when it was typing (a stop should be published). */
+  stopTyping(groupId: string): boolean {
+    return this.#typing?.stop(groupId) ?? false;
+  }
+
   /** Removes and answers the groups whose typing state expired (none if it never typed). */
   expireTyping(now: number): string[] {
     return this.#typing?.expire(now) ?? [];

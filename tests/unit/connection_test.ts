@@ -72,6 +72,9 @@ Deno.test("a connection's typing states start empty and expire or clear by group
   const connection = connectionOn(stalledSocket(), () => now);
   assert.deepEqual(connection.expireTyping(now), []);
   assert.deepEqual(connection.clearTyping(), []);
+  assert.equal(connection.stopTyping("g1"), false, "it never typed");
+  assert.equal(connection.typing.start("g1", now), true);
+  assert.equal(connection.stopTyping("g1"), true);
   assert.equal(connection.typing.start("g1", now), true);
   now = 5_000;
   connection.typing.start("g2", now);
