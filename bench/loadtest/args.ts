@@ -34,13 +34,15 @@ export interface LoadOptions {
   ceiling: boolean;
   /** Write a CPU profile of each started instance into this directory. */
   cpuProfDir: string | null;
+  /** V8 flags for the started instances (`--v8-flags=...`), e.g. a young generation size. */
+  v8Flags: string | null;
 }
 
 export type ShapeName = "one" | "two" | "idle" | "max";
 
 type Preset = Omit<
   LoadOptions,
-  "shape" | "urls" | "pids" | "ceiling" | "cpuProfDir" | "rounds"
+  "shape" | "urls" | "pids" | "ceiling" | "cpuProfDir" | "rounds" | "v8Flags"
 >;
 
 /** Few users, many sockets each: registering a user (scrypt) is the slow part of a run. */
@@ -130,7 +132,7 @@ export const usage = `deno task loadtest [--shape one|two|idle|max] [flags]
   --rate MSG_PER_S  --size CHARS  --duration S  --rounds N
   --ramp FACTOR  --ramp-steps N  --max-p99 MS
   --url URL[,URL]  --pids PID[,PID]   target running instances (loopback only)
-  --no-ceiling   --cpu-prof DIR`;
+  --no-ceiling   --cpu-prof DIR   --v8-flags --max-semi-space-size=2`;
 
 /** Parses the command line; throws an Error naming the flag for anything out of bounds. */
 export function parseLoadArgs(argv: string[]): LoadOptions {
@@ -162,6 +164,7 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
     pids: [],
     ceiling: !flags.delete("no-ceiling"),
     cpuProfDir: null,
+    v8Flags: null,
   };
   for (const [flag, value] of flags) applyFlag(options, flag, value);
   const sockets = options.users * options.socketsPerUser;
@@ -203,6 +206,13 @@ function applyFlag(options: LoadOptions, flag: string, value: string): void {
   }
   if (flag === "cpu-prof") {
     options.cpuProfDir = value;
+    return;
+  }
+  if (flag === "v8-flags") {
+    if (!/^--[a-z0-9-]+(=[\w.]+)?(,--[a-z0-9-]+(=[\w.]+)?)*$/.test(value)) {
+      throw new Error(`--v8-flags ${value}: expected --flag[=value],…`);
+    }
+    options.v8Flags = value;
     return;
   }
   const key = renamed[flag] ?? flag;

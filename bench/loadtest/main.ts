@@ -37,7 +37,11 @@ async function targets(target: TargetName): Promise<Targets> {
   if (options.urls.length) {
     return { urls: options.urls, pids: options.pids, stop: async () => {} };
   }
-  return await startSalvioris(options.instances, options.cpuProfDir);
+  return await startSalvioris(
+    options.instances,
+    options.cpuProfDir,
+    options.v8Flags,
+  );
 }
 
 async function runOnce(target: TargetName, round: number): Promise<Run> {

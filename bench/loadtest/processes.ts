@@ -37,6 +37,7 @@ export interface Targets {
 export async function startSalvioris(
   count: number,
   cpuProfDir: string | null,
+  v8Flags: string | null = null,
 ): Promise<Targets> {
   const kvPath = await tempKvPath();
   let redis: RedisServer | null = null;
@@ -56,9 +57,12 @@ export async function startSalvioris(
           INSTANCE_ID: `load${i + 1}`,
           ...(redis ? { REDIS_URL: redis.url } : {}),
         }, {
-          denoFlags: cpuProfDir
-            ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`]
-            : [],
+          denoFlags: [
+            ...(cpuProfDir
+              ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`]
+              : []),
+            ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
+          ],
         }),
       );
     }

@@ -95,3 +95,14 @@ Deno.test("stepRates() ramps by the factor for the given number of steps", () =>
   ]);
   assert.deepEqual(stepRates(options), [100, 200, 400, 800]);
 });
+
+Deno.test("parseLoadArgs() passes V8 flags to started instances only in the --flag=value form", () => {
+  assert.equal(
+    parseLoadArgs(["--v8-flags", "--max-semi-space-size=2"]).v8Flags,
+    "--max-semi-space-size=2",
+  );
+  assert.throws(
+    () => parseLoadArgs(["--v8-flags", "--x; rm -rf /"]),
+    /expected --flag/,
+  );
+});
