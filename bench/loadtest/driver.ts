@@ -50,6 +50,8 @@ export interface DriverResult {
    * cost once (code warmed up, the JS heap's young generation grown to its working size).
    */
   marginalBytesPerSocket: number;
+  /** Server CPU per socket opened, identified and subscribed (NaN without pids). */
+  connectCpuMicrosPerSocket: number;
   /** Refusals by error code (a refused message is not counted as lost). */
   refusedBy: Record<string, number>;
   rssBeforeBytes: number;
@@ -265,6 +267,7 @@ export async function drive(config: DriverConfig): Promise<DriverResult> {
   const half = Math.floor(total / 2);
   const clients = new Array<Client>(total);
   const rssBefore = serverRss(config.serverPids);
+  const connectCpu0 = totalCpuMicros(config.serverPids);
   const t0 = performance.now();
   await connectAll(config, clients, 0, half);
   const connectMs0 = performance.now() - t0;
@@ -273,6 +276,7 @@ export async function drive(config: DriverConfig): Promise<DriverResult> {
   const t1 = performance.now();
   await connectAll(config, clients, half, total);
   const connectMs = connectMs0 + performance.now() - t1;
+  const connectCpu = totalCpuMicros(config.serverPids) - connectCpu0;
   await sleep(1_000);
   const rssAfter = serverRss(config.serverPids);
   const counts = listenerCounts(
@@ -305,6 +309,9 @@ export async function drive(config: DriverConfig): Promise<DriverResult> {
       : NaN,
     marginalBytesPerSocket: config.serverPids.length
       ? (rssAfter - rssHalf) / (total - half)
+      : NaN,
+    connectCpuMicrosPerSocket: config.serverPids.length
+      ? connectCpu / total
       : NaN,
     refusedBy,
     rssBeforeBytes: rssBefore,

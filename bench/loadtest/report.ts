@@ -123,6 +123,17 @@ export function formatReport(
           : ""),
     );
   }
+  const connectCost = (t: TargetName) =>
+    median(
+      runs.filter((r) => r.target === t).map((r) =>
+        r.result.connectCpuMicrosPerSocket
+      ),
+    );
+  lines.push(
+    `server CPU per socket opened, identified and subscribed: salvioris ${
+      fmt(connectCost("salvioris"))
+    } µs${hasBare ? `, bare ${fmt(connectCost("bare"))} µs` : ""}`,
+  );
   const refusals = runs.filter((r) => Object.keys(r.result.refusedBy).length)
     .map((r) =>
       `${r.target} round ${r.round}: ${JSON.stringify(r.result.refusedBy)}`
