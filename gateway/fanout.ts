@@ -4,9 +4,10 @@
  * socket; nothing here does I/O beyond socket sends.
  */
 import type { BusListener } from "../lib/bus/bus.ts";
-import type { BusEventOf } from "../lib/protocol/bus_events.ts";
-import { messageFrameText } from "../lib/protocol/server_frames.ts";
+import type { BusEventOf, GroupEvent } from "../lib/protocol/bus_events.ts";
+import { eventFrameText } from "../lib/protocol/server_frames.ts";
 import type { Connection } from "./connection.ts";
+import type { StreamItem } from "./group_stream.ts";
 import type { Hub } from "./hub.ts";
 
 /** Builds the listener that `main.ts` hands to the bus. */
@@ -14,7 +15,8 @@ export function createFanout(hub: Hub): BusListener {
   return (_topic, event) => {
     switch (event.kind) {
       case "message":
-        return fanOutMessage(hub, event);
+      case "message_update":
+        return fanOutEvent(hub, event);
       case "typing":
         return sendToGroup(hub, event.group_id, {
           type: event.typing ? "typing_start" : "typing_stop",
@@ -63,11 +65,20 @@ export function createFanout(hub: Hub): BusListener {
   };
 }
 
-function fanOutMessage(hub: Hub, event: BusEventOf<"message">): void {
-  const text = messageFrameText(event.message);
+function fanOutEvent(hub: Hub, event: GroupEvent): void {
+  const item = streamItem(event);
   for (const connection of hub.listenersOf(event.group_id)) {
-    connection.streams.get(event.group_id)?.offer(event.message.seq, text);
+    connection.streams.get(event.group_id)?.offer(item);
   }
+}
+
+/** A group event as a socket stream takes it: serialised once, for every socket. */
+export function streamItem(event: GroupEvent): StreamItem {
+  return {
+    rev: event.rev,
+    ...(event.kind === "message" ? { newSeq: event.message.seq } : {}),
+    text: eventFrameText(event),
+  };
 }
 
 /** Sends one frame to a group's sockets, except those of `exceptUserId`. */

@@ -1,4 +1,4 @@
-/** `/api/groups/*`: groups, membership, history and the HTTP send path. */
+/** `/api/groups/*`: groups and membership; messages are in `api_messages.ts`. */
 import { type Context, Hono } from "hono";
 import type { RateSettings } from "../gateway/context.ts";
 import { KeyedLimiter } from "../lib/core/rate_limit.ts";
@@ -14,12 +14,11 @@ import {
   requireGroup,
   requireMember,
 } from "../lib/core/groups.ts";
-import { historyPage } from "../lib/core/history.ts";
-import { sendMessage } from "../lib/core/messages.ts";
 import { ChatError } from "../lib/protocol/errors.ts";
 import * as bodies from "../lib/protocol/http_bodies.ts";
 import { type AuthEnv, requireAuth } from "./session.ts";
-import { jsonBody, query } from "./validate.ts";
+import { jsonBody } from "./validate.ts";
+import { messageRoutes } from "./api_messages.ts";
 
 export function groupRoutes(
   deps: CoreDeps,
@@ -79,27 +78,6 @@ export function groupRoutes(
     await requireMember(deps, groupId, userId(c));
     return c.json({ members: await membersOf(deps, groupId) });
   });
-  app.get("/:id/messages", async (c) => {
-    const groupId = c.req.param("id");
-    const q = query(c, bodies.historyQuery);
-    await requireGroup(deps, groupId);
-    await requireMember(deps, groupId, userId(c));
-    return c.json(
-      await historyPage(deps, groupId, {
-        beforeSeq: q.before_seq,
-        limit: q.limit,
-      }),
-    );
-  });
-  app.post("/:id/messages", messageLimit, async (c) => {
-    const body = await jsonBody(c, bodies.sendMessage);
-    await requireGroup(deps, c.req.param("id"));
-    const { message } = await sendMessage(deps, c.get("caller").user, {
-      groupId: c.req.param("id"),
-      text: body.text,
-      nonce: body.nonce ?? null,
-    });
-    return c.json({ message }, 201);
-  });
+  messageRoutes(app, deps, messageLimit);
   return app;
 }

@@ -6,6 +6,7 @@ import type { StoredGroup } from "../store/store.ts";
 import type { CoreDeps } from "./deps.ts";
 import { groupHead } from "./history.ts";
 import { newId, randomSecret } from "./ids.ts";
+import { unreadCounts } from "./unread.ts";
 
 /** The API shape of a group; the invite code only for members. */
 export function toGroup(group: StoredGroup, forMember: boolean): Group {
@@ -108,7 +109,7 @@ export async function leaveGroup(
   });
 }
 
-/** The user's groups with unread counts and read positions. */
+/** The user's groups with unread and mention counts and read positions. */
 export async function groupsOfUser(
   deps: CoreDeps,
   userId: string,
@@ -121,9 +122,11 @@ export async function groupsOfUser(
   return await Promise.all(groups.map(async (g) => {
     const lastRead = reads.get(g.id) ?? 0;
     const head = await groupHead(deps, g.id);
+    const counts = await unreadCounts(deps, userId, g.id, lastRead, head);
     return {
       ...toGroup(g, true),
-      unread_count: Math.max(0, head - lastRead),
+      unread_count: counts.unread,
+      mention_count: counts.mentions,
       last_read_seq: lastRead,
     };
   }));

@@ -18,13 +18,26 @@ export const messageSchema = z.object({
   edited_at: z.string().optional(),
   deleted: z.literal(true).optional(),
   reactions: z.record(z.string(), z.array(z.string())).optional(),
+  rev: z.number().int().min(1).optional(),
+  reply_to: z.number().int().min(1).optional(),
+  mentions: z.array(z.string()).optional(),
 });
 
+const rev = z.number().int().min(1);
+
 export const busEvent = z.discriminatedUnion("kind", [
-  /** A new message, already ordered: its seq is final. */
+  /** A new message, already ordered: its seq and rev are final. */
   z.object({
     kind: z.literal("message"),
     group_id: id,
+    rev,
+    message: messageSchema,
+  }),
+  /** §4: an edit, deletion or reaction change; `message` is the state after it. */
+  z.object({
+    kind: z.literal("message_update"),
+    group_id: id,
+    rev,
     message: messageSchema,
   }),
   z.object({
@@ -59,7 +72,25 @@ export const busEvent = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("session_ended"), session_id: id }),
 ]);
 
+/** A hand-off entry's reference to one event of a group's history (it holds no text). */
+export const eventRefSchema = z.object({
+  group_id: id,
+  seq: z.number().int().min(1),
+  rev,
+  kind: z.enum(["message", "message_update"]),
+});
+
+/** A group event as the recovery buffer stores it. */
+export const groupEventSchema = z.object({
+  kind: z.enum(["message", "message_update"]),
+  group_id: id,
+  rev,
+  message: messageSchema,
+});
+
 export type BusEvent = z.infer<typeof busEvent>;
+/** An event of a group's history: it took the group's next rev. */
+export type GroupEvent = BusEventOf<"message" | "message_update">;
 export type BusEventOf<K extends BusEvent["kind"]> = Extract<
   BusEvent,
   { kind: K }

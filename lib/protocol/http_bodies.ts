@@ -31,11 +31,32 @@ export const joinGroup = z.object({
 
 export const historyQuery = z.object({
   before_seq: z.coerce.number().int().min(1).optional(),
+  /** §4: the page after this seq. */
+  after_seq: z.coerce.number().int().min(0).optional(),
+  /** §4: the page around this seq. */
+  around_seq: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(limits.historyMaxLimit).optional()
     .default(limits.historyDefaultLimit),
-});
+}).refine(
+  (q) =>
+    [q.before_seq, q.after_seq, q.around_seq].filter((v) => v !== undefined)
+      .length <= 1,
+  "give at most one of before_seq, after_seq and around_seq",
+);
 
 export const sendMessage = z.object({
   text: messageText(limits.maxTextChars),
   nonce: opaqueString(limits.maxNonceChars).nullish(),
+  /** §4: the seq of the message this one replies to. */
+  reply_to: z.number().int().min(1).optional(),
 });
+
+/** §4: `PATCH …/messages/:seq`. */
+export const editMessage = z.object({
+  text: messageText(limits.maxTextChars),
+});
+
+/** A message's seq in a URL. */
+export const seqParam = z.coerce.number().int().min(1).max(
+  Number.MAX_SAFE_INTEGER,
+);

@@ -10,6 +10,10 @@ export const limits = {
   maxGroupNameChars: 100,
   historyDefaultLimit: 50,
   historyMaxLimit: 100,
+  /** §4: distinct emojis one message may carry. */
+  maxReactionsPerMessage: 20,
+  /** §4: the longest emoji, in UTF-8 bytes. */
+  maxEmojiBytes: 64,
   /** Nonce idempotency window. */
   nonceTtlMs: 10 * 60 * 1000,
   /** A typing state that is not renewed expires after this long. */

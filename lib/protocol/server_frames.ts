@@ -1,5 +1,6 @@
 /** Types of every server → client frame (PROTOCOL.md §2.3). */
 import type { ErrorCode, ErrorDetails } from "./errors.ts";
+import type { GroupEvent } from "./bus_events.ts";
 import type { Group, Message, User } from "./types.ts";
 
 export interface SubscribedGroup {
@@ -38,11 +39,28 @@ export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<
   { type: T }
 >;
 
-/** The text of a `message` frame: built here only, sent as is to every socket that gets it. */
-export function messageFrameText(message: Message): string {
+/**
+ * The text of a `message` frame outside the rev stream (a nonce retry, a `since` replay by seq):
+ * `rev` is given when the frame's event rev is known.
+ */
+export function messageFrameText(message: Message, rev?: number): string {
   return JSON.stringify({
     type: "message",
     group_id: message.group_id,
+    ...(rev === undefined ? {} : { rev }),
     message,
+  });
+}
+
+/**
+ * The text of a group event's frame (`message` or `message_update`, with its top-level `rev`):
+ * built here only, once per event, and sent as is to every socket that gets it.
+ */
+export function eventFrameText(event: GroupEvent): string {
+  return JSON.stringify({
+    type: event.kind,
+    group_id: event.group_id,
+    rev: event.rev,
+    message: event.message,
   });
 }

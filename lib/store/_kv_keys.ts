@@ -76,6 +76,19 @@ export const messagesPrefix = (
   groupId: string,
 ): Deno.KvKey => [PREFIX, "message", groupId];
 
+/** One entry of a group's event index: `{ seq, kind }` under its rev. */
+export const eventKey = (groupId: string, rev: number): Deno.KvKey => [
+  PREFIX,
+  "event",
+  groupId,
+  rev,
+];
+
+/** Prefix of a group's event index. */
+export const eventsPrefix = (
+  groupId: string,
+): Deno.KvKey => [PREFIX, "event", groupId];
+
 /** A user's read position in a group: a number. */
 export const readKey = (groupId: string, userId: string): Deno.KvKey => [
   PREFIX,

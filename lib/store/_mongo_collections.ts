@@ -1,7 +1,12 @@
 /** The MongoDB documents of the store, their typed collections and the indexes they rely on. */
 import { type Collection, type Db, MongoServerError } from "mongodb";
 import type { Message } from "../protocol/types.ts";
-import type { StoredGroup, StoredSession, StoredUser } from "./store.ts";
+import type {
+  StoredEvent,
+  StoredGroup,
+  StoredSession,
+  StoredUser,
+} from "./store.ts";
 import { collections } from "./_mongo_names.ts";
 
 /** A user with the lower-cased name that the unique index guards. */
@@ -38,6 +43,8 @@ export interface StoreCollections {
   memberships: Collection<MembershipDoc>;
   messages: Collection<Message>;
   reads: Collection<ReadDoc>;
+  /** Each group's event index (rev → seq, kind). */
+  events: Collection<StoredEvent>;
 }
 
 /** The store's collections in `db`. */
@@ -49,6 +56,7 @@ export function storeCollections(db: Db): StoreCollections {
     memberships: db.collection(collections.memberships),
     messages: db.collection(collections.messages),
     reads: db.collection(collections.reads),
+    events: db.collection(collections.events),
   };
 }
 
@@ -71,6 +79,9 @@ export async function createIndexes(c: StoreCollections): Promise<boolean> {
     c.messages.createIndex({ group_id: 1, seq: 1 }, unique),
     // One document per position (see `_mongo_reads.ts`).
     c.reads.createIndex({ group_id: 1, user_id: 1, seq: 1 }, unique),
+    c.events.createIndex({ group_id: 1, rev: 1 }, unique),
+    // A state replaces the stored one only over a lower rev (or none): see `_mongo_events.ts`.
+    c.messages.createIndex({ group_id: 1, seq: 1, rev: 1 }),
   ]);
   return ttl;
 }

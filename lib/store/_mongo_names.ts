@@ -9,4 +9,5 @@ export const collections = {
   memberships: "memberships",
   messages: "messages",
   reads: "reads",
+  events: "events",
 } as const;

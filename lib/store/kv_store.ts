@@ -4,7 +4,14 @@
  * in-process lock.
  */
 import type { Message, User } from "../protocol/types.ts";
-import type { Store, StoredGroup, StoredSession, StoredUser } from "./store.ts";
+import type {
+  Store,
+  StoredEvent,
+  StoredGroup,
+  StoredSession,
+  StoredUser,
+} from "./store.ts";
+import * as events from "./_kv_events.ts";
 import * as keys from "./_kv_keys.ts";
 import { atomicChunks } from "./_kv_batches.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
@@ -206,6 +213,30 @@ export class KvStore implements Store {
       prefix: keys.messagesPrefix(groupId),
     }, { reverse: true, limit: 1 });
     return last?.value.seq ?? 0;
+  }
+
+  messagesBySeqs(groupId: string, seqs: number[]): Promise<Message[]> {
+    return events.messagesBySeqs(this.#kv, groupId, seqs);
+  }
+
+  upsertStates(states: Message[]): Promise<void> {
+    return events.upsertStates(this.#kv, states);
+  }
+
+  insertEvents(list: StoredEvent[]): Promise<void> {
+    return events.insertEvents(this.#kv, list);
+  }
+
+  eventsAfter(
+    groupId: string,
+    afterRev: number,
+    limit: number,
+  ): Promise<StoredEvent[]> {
+    return events.eventsAfter(this.#kv, groupId, afterRev, limit);
+  }
+
+  headRev(groupId: string): Promise<number> {
+    return events.headRev(this.#kv, groupId);
   }
 
   async setReadSeq(

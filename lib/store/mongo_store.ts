@@ -22,7 +22,14 @@
  */
 import { type Document, MongoClient } from "mongodb";
 import type { Message, User } from "../protocol/types.ts";
-import type { Store, StoredGroup, StoredSession, StoredUser } from "./store.ts";
+import type {
+  Store,
+  StoredEvent,
+  StoredGroup,
+  StoredSession,
+  StoredUser,
+} from "./store.ts";
+import * as events from "./_mongo_events.ts";
 import {
   createIndexes,
   type StoreCollections,
@@ -255,6 +262,30 @@ export class MongoStore implements Store {
       projection: { _id: 0, seq: 1 },
     });
     return last?.seq ?? 0;
+  }
+
+  messagesBySeqs(groupId: string, seqs: number[]): Promise<Message[]> {
+    return events.messagesBySeqs(this.#c, groupId, seqs);
+  }
+
+  upsertStates(states: Message[]): Promise<void> {
+    return events.upsertStates(this.#c, states);
+  }
+
+  insertEvents(list: StoredEvent[]): Promise<void> {
+    return events.insertEvents(this.#c, list);
+  }
+
+  eventsAfter(
+    groupId: string,
+    afterRev: number,
+    limit: number,
+  ): Promise<StoredEvent[]> {
+    return events.eventsAfter(this.#c, groupId, afterRev, limit);
+  }
+
+  headRev(groupId: string): Promise<number> {
+    return events.headRev(this.#c, groupId);
   }
 
   async setReadSeq(

@@ -6,11 +6,26 @@
  * - Usernames are unique case-insensitively; lookups by name are case-insensitive.
  * - `insertMessages` is idempotent: a message whose `(group_id, seq)` is stored already is
  *   skipped, so re-delivered hand-off entries never duplicate history.
+ * - `upsertStates` is monotonic: a state replaces the stored message only when its `rev` is higher
+ *   (a stored message without `rev` counts as rev 0), so re-delivered or reordered states never
+ *   move a message back. The whole document is replaced: a deletion's state erases the text and
+ *   reactions for good.
+ * - `insertEvents` keeps each group's event index (rev → seq, kind); one rev is written once.
+ *   Callers write the states an event produced before its index entry, so a reader that finds
+ *   an index entry finds that state or a later one.
  * - `setReadSeq` only moves forward and answers the stored value.
  * - Sessions past `expires_at` are not returned.
  * - Every method may throw on an unreachable database; none throws for "not found".
  */
 import type { Message, User } from "../protocol/types.ts";
+
+/** One entry of a group's event index: event `rev` changed message `seq`. */
+export interface StoredEvent {
+  group_id: string;
+  rev: number;
+  seq: number;
+  kind: "message" | "message_update";
+}
 
 export interface StoredUser extends User {
   password_hash: string;
@@ -72,6 +87,20 @@ export interface Store {
   ): Promise<Message[]>;
   /** The highest stored seq of a group, 0 when it has none. */
   headSeq(groupId: string): Promise<number>;
+  /** Stored messages of a group with the given seqs, in no particular order. */
+  messagesBySeqs(groupId: string, seqs: number[]): Promise<Message[]>;
+  /** Writes message states whose rev is higher than the stored one's (monotonic, idempotent). */
+  upsertStates(states: Message[]): Promise<void>;
+  /** Adds entries to groups' event indexes (idempotent per group and rev). */
+  insertEvents(events: StoredEvent[]): Promise<void>;
+  /** Up to `limit` index entries of a group with `rev > afterRev`, ascending. */
+  eventsAfter(
+    groupId: string,
+    afterRev: number,
+    limit: number,
+  ): Promise<StoredEvent[]>;
+  /** The highest indexed rev of a group, 0 when it has none. */
+  headRev(groupId: string): Promise<number>;
 
   /** Moves a user's read position forward; answers the stored position. */
   setReadSeq(groupId: string, userId: string, seq: number): Promise<number>;

@@ -9,6 +9,7 @@ import type {
   StoredUser,
 } from "../../lib/store/store.ts";
 import { groupCases } from "./_store_contract_groups.ts";
+import { eventCases } from "./_store_contract_events.ts";
 import { messageCases } from "./_store_contract_messages.ts";
 import type { StoreCase } from "./_store_fixtures.ts";
 import { uid, user } from "./_store_fixtures.ts";
@@ -47,6 +48,7 @@ export function storeContract(
   sessionCases(test);
   groupCases(test);
   messageCases(test);
+  eventCases(test);
   test("healthy() answers true while the database answers", async (store) => {
     assert.equal(await store.healthy(), true);
   });

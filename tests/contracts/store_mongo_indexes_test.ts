@@ -156,6 +156,19 @@ async function everyMethod(store: Store): Promise<void> {
   await store.insertMessages(messages(g.id, 1, 5));
   await store.messagesInRange(g.id, 2, 4);
   await store.headSeq(g.id);
+  // Over a stored copy without rev, over a lower rev, and refused by a higher one.
+  await store.upsertStates([{ ...messages(g.id, 1, 1)[0], rev: 4 }]);
+  await store.upsertStates([{ ...messages(g.id, 1, 1)[0], rev: 6 }]);
+  await store.upsertStates([{ ...messages(g.id, 1, 1)[0], rev: 5 }]);
+  await store.messagesBySeqs(g.id, [1, 2]);
+  await store.insertEvents([{
+    group_id: g.id,
+    rev: 1,
+    seq: 1,
+    kind: "message",
+  }]);
+  await store.eventsAfter(g.id, 0, 10);
+  await store.headRev(g.id);
   await store.setReadSeq(g.id, bob.id, 3);
   await store.readSeqsOfUser(bob.id, [g.id]);
   await store.readSeqsOfGroup(g.id);
@@ -168,6 +181,7 @@ const insertsOnly = [
   "addMember",
   "insertMessages",
   "createGroup",
+  "insertEvents",
 ];
 
 /** `store` telling `onCall` the name of each method called, before the call. */

@@ -25,8 +25,8 @@ Deno.test("KvBus appends to many groups at once without refusing any: each appen
     assert.equal(entries.length, 120, "every message is handed off once");
     assert.equal(new Set(entries.map((e) => e.id)).size, 120);
     for (const g of groups) {
-      const seqs = entries.filter((e) => e.message.group_id === g).map((e) =>
-        e.message.seq
+      const seqs = entries.filter((e) => e.event.group_id === g).map((e) =>
+        e.event.seq
       );
       assert.deepEqual(seqs, [1, 2], `${g} in seq order in the hand-off`);
     }

@@ -4,17 +4,17 @@ import { PersistenceProjector } from "../../lib/persistence/projector.ts";
 import { KvStore } from "../../lib/store/kv_store.ts";
 import type { Store } from "../../lib/store/store.ts";
 
-/** The real embedded store, counting its `insertMessages` commits (one per batch). */
+/** The real embedded store, counting its `upsertStates` commits (one per batch). */
 async function setup() {
   const kv = await Deno.openKv(":memory:");
   const real = KvStore.fromKv(kv);
   const batches: number[] = [];
   const store = new Proxy(real, {
     get(target, name, receiver) {
-      if (name === "insertMessages") {
-        return (messages: Parameters<Store["insertMessages"]>[0]) => {
-          batches.push(messages.length);
-          return target.insertMessages(messages);
+      if (name === "upsertStates") {
+        return (states: Parameters<Store["upsertStates"]>[0]) => {
+          batches.push(states.length);
+          return target.upsertStates(states);
         };
       }
       const value = Reflect.get(target, name, receiver);
