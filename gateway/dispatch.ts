@@ -21,6 +21,7 @@ import { handleEdit } from "./frames/edit.ts";
 import { handleIdentify } from "./frames/identify.ts";
 import { handleMessage } from "./frames/message.ts";
 import { handlePing } from "./frames/ping.ts";
+import { handlePresenceStatus } from "./frames/presence_status.ts";
 import { handleReact } from "./frames/react.ts";
 import { handleRead } from "./frames/read.ts";
 import { handleSubscribe } from "./frames/subscribe.ts";
@@ -67,6 +68,8 @@ function route(
       return handleRead(gw, connection, frame);
     case "ping":
       return handlePing(connection, frame);
+    case "presence_status":
+      return handlePresenceStatus(gw, connection, frame);
   }
 }
 

@@ -37,6 +37,17 @@ export function createFanout(hub: Hub): BusListener {
           user: event.user,
           online: event.online,
         }, event.user.id);
+      case "group_updated":
+        return sendToGroup(hub, event.group_id, {
+          type: "group_updated",
+          group: event.group,
+        });
+      case "member_updated":
+        return sendToGroup(hub, event.group_id, {
+          type: "member_updated",
+          group_id: event.group_id,
+          member: event.member,
+        });
       case "member_left":
         sendToGroup(hub, event.group_id, {
           type: "member_left",
@@ -54,6 +65,24 @@ export function createFanout(hub: Hub): BusListener {
         return;
       case "presence":
         return fanOutPresence(hub, event);
+      case "presence_idle":
+        return fanOutPresence(hub, {
+          ...event,
+          kind: "presence",
+          status: "online",
+        });
+      case "group_added": {
+        const text = JSON.stringify({
+          type: "group_added",
+          group: event.group,
+        });
+        for (const connection of hub.connections.values()) {
+          if (event.user_ids.includes(connection.userId ?? "")) {
+            connection.sendText(text);
+          }
+        }
+        return;
+      }
       case "session_ended":
         for (const connection of hub.connections.values()) {
           if (connection.caller?.session.id === event.session_id) {
@@ -95,11 +124,15 @@ function sendToGroup(
 }
 
 /** Tells each socket sharing a subscribed group with the user, once. */
-function fanOutPresence(hub: Hub, event: BusEventOf<"presence">): void {
+function fanOutPresence(
+  hub: Hub,
+  event: BusEventOf<"presence"> & { idle?: boolean },
+): void {
   const text = JSON.stringify({
     type: "presence",
     user_id: event.user_id,
     status: event.status,
+    ...(event.idle === undefined ? {} : { idle: event.idle }),
   });
   const told = new Set<Connection>();
   for (const groupId of event.group_ids) {

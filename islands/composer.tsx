@@ -1,25 +1,41 @@
 /**
  * The message box: Enter sends, Shift+Enter adds a line, typing is announced (throttled by the
- * controller) and stopped on send or blur. The box grows with its text up to a limit.
+ * controller) and stopped on send or blur. The box grows with its text up to a limit. It also
+ * shows the message being replied to, completes `@` mentions, and Up in an empty box edits the
+ * reader's last message.
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { SendIcon } from "../components/icons.tsx";
+import { ReplyIcon, SendIcon } from "../components/icons.tsx";
+import { excerpt } from "../components/reply_quote.tsx";
 import { limits } from "../lib/protocol/limits.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
+import {
+  MentionList,
+  useMentionAutocomplete,
+} from "./mention_autocomplete.tsx";
 
 /** What the composer needs. */
 export interface ComposerProps {
   rt: ChatRuntime;
+  groupId: string;
   name: string;
 }
 
 /** The message box of the open group. */
-export function Composer({ rt, name }: ComposerProps) {
-  const { controller } = rt;
+export function Composer({ rt, groupId, name }: ComposerProps) {
+  const { controller, model, actions } = rt;
   const text = useSignal("");
   const error = useSignal<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
+  const meId = model.me.value?.id;
+  const names = (model.members.value.get(groupId) ?? [])
+    .filter((m) => m.id !== meId).map((m) => m.username);
+  const ac = useMentionAutocomplete(names, (t) => (text.value = t));
+  const replySeq = model.composing.replyIn(groupId);
+  const replyTo = replySeq === null
+    ? undefined
+    : model.messageOf(groupId, replySeq);
 
   const resize = () => {
     const el = box.current;
@@ -31,6 +47,10 @@ export function Composer({ rt, name }: ComposerProps) {
     // Focus for keyboard and mouse users; on touch screens it would pop the keyboard up.
     if (matchMedia("(pointer: fine)").matches) box.current?.focus();
   }, []);
+  // Choosing Reply puts the caret in the box.
+  useEffect(() => {
+    if (replySeq !== null) box.current?.focus();
+  }, [replySeq]);
 
   const send = () => {
     const result = controller.send(text.value);
@@ -44,19 +64,32 @@ export function Composer({ rt, name }: ComposerProps) {
     resize();
   };
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== "Enter" || e.shiftKey || e.isComposing || e.keyCode === 229) {
+    const el = e.currentTarget as HTMLTextAreaElement;
+    if (e.isComposing || e.keyCode === 229) return;
+    if (ac.onKeyDown(e, el)) return;
+    if (e.key === "Escape" && replySeq !== null) {
+      e.preventDefault();
+      return actions.cancelReply();
+    }
+    if (e.key === "ArrowUp" && !el.value && actions.editLast()) {
+      e.preventDefault();
       return;
     }
+    if (e.key !== "Enter" || e.shiftKey) return;
     e.preventDefault();
     send();
   };
   const onInput = (e: Event) => {
-    text.value = (e.currentTarget as HTMLTextAreaElement).value;
+    const el = e.currentTarget as HTMLTextAreaElement;
+    text.value = el.value;
     error.value = null;
+    ac.update(el);
     if (text.value.trim()) controller.noteTyping();
     else controller.stopTyping();
     resize();
   };
+  const caretMoved = (e: Event) =>
+    ac.update(e.currentTarget as HTMLTextAreaElement);
   const left = limits.maxTextChars - text.value.length;
   return (
     <form
@@ -66,6 +99,29 @@ export function Composer({ rt, name }: ComposerProps) {
         send();
       }}
     >
+      {replySeq !== null
+        ? (
+          <div class="reply-bar" data-testid="reply-bar">
+            <ReplyIcon />
+            <span class="reply-bar-text">
+              Replying to{" "}
+              <strong>{replyTo?.author.username ?? "a message"}</strong>
+              {replyTo && !replyTo.deleted
+                ? <span class="muted">{excerpt(replyTo.text, 80)}</span>
+                : null}
+            </span>
+            <button
+              type="button"
+              class="link-button"
+              aria-label="Cancel reply"
+              onClick={() => actions.cancelReply()}
+            >
+              Cancel
+            </button>
+          </div>
+        )
+        : null}
+      <MentionList ac={ac} box={box} />
       <label for="composer-input" class="visually-hidden">Message {name}</label>
       <textarea
         id="composer-input"
@@ -77,8 +133,13 @@ export function Composer({ rt, name }: ComposerProps) {
         value={text.value}
         onInput={onInput}
         onKeyDown={onKeyDown}
+        onKeyUp={(e) => {
+          if (e.key === "ArrowLeft" || e.key === "ArrowRight") caretMoved(e);
+        }}
+        onClick={caretMoved}
         onBlur={() => controller.stopTyping()}
         aria-describedby="composer-help composer-error"
+        {...ac.comboboxProps}
       />
       <button
         type="submit"
@@ -89,7 +150,8 @@ export function Composer({ rt, name }: ComposerProps) {
         <SendIcon />
       </button>
       <p id="composer-help" class="visually-hidden">
-        Enter sends. Shift and Enter adds a line.
+        Enter sends. Shift and Enter adds a line. Up edits your last message.
+        Type @ to mention someone.
       </p>
       <p id="composer-error" class="composer-note" role="alert">
         {error.value ?? (left < 200 ? `${left} characters left` : "")}

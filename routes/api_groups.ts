@@ -16,6 +16,7 @@ import {
 } from "../lib/core/groups.ts";
 import { ChatError } from "../lib/protocol/errors.ts";
 import * as bodies from "../lib/protocol/http_bodies.ts";
+import { addGroupAdminRoutes } from "./api_group_admin.ts";
 import { type AuthEnv, requireAuth } from "./session.ts";
 import { jsonBody } from "./validate.ts";
 import { messageRoutes } from "./api_messages.ts";
@@ -51,13 +52,10 @@ export function groupRoutes(
     return c.json({ group }, 201);
   });
   // Ids are ours: anything else names no group (and never reaches the store as a key).
-  app.use("/:id/*", async (c, next) => {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(c.req.param("id") ?? "")) {
-      throw new ChatError("not_found", "No such group");
-    }
-    await next();
-  });
+  app.use("/:id/*", checkGroupId);
+  app.use("/:id", checkGroupId);
   app.get("/public", async (c) => c.json({ groups: await publicGroups(deps) }));
+  addGroupAdminRoutes(app, deps);
   app.post("/:id/join", async (c) => {
     const body = await jsonBody(c, bodies.joinGroup);
     const group = await joinGroup(
@@ -74,10 +72,18 @@ export function groupRoutes(
   });
   app.get("/:id/members", async (c) => {
     const groupId = c.req.param("id");
-    await requireGroup(deps, groupId);
+    const group = await requireGroup(deps, groupId);
     await requireMember(deps, groupId, userId(c));
-    return c.json({ members: await membersOf(deps, groupId) });
+    return c.json({ members: await membersOf(deps, group) });
   });
   messageRoutes(app, deps, messageLimit);
   return app;
+}
+
+/** Ids are ours: anything else names no group (and never reaches the store as a key). */
+async function checkGroupId(c: Context<AuthEnv>, next: () => Promise<void>) {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(c.req.param("id") ?? "")) {
+    throw new ChatError("not_found", "No such group");
+  }
+  await next();
 }

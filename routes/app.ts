@@ -7,6 +7,7 @@ import { ChatError, httpStatus, toChatError } from "../lib/protocol/errors.ts";
 import { authRoutes } from "./api_auth.ts";
 import { gatewayRoutes } from "./gateway.ts";
 import { groupRoutes } from "./api_groups.ts";
+import { dmRoutes } from "./api_dms.ts";
 import { healthRoutes } from "./health.ts";
 import { authGuards } from "./auth_guard.ts";
 import type { HttpRateSettings } from "./rate_limit.ts";
@@ -46,6 +47,7 @@ export function createApp(
   app.use("/api/auth/login", ...guards.login);
   app.route("/", authRoutes(deps));
   app.route("/api/groups", groupRoutes(deps, gateway.settings.rates));
+  app.route("/api", dmRoutes(deps, gateway.settings.rates));
   app.all("/api/*", () => {
     throw new ChatError("not_found", "No such endpoint");
   });

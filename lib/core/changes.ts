@@ -11,6 +11,7 @@ import { ChatError, errors } from "../protocol/errors.ts";
 import type { Message, User } from "../protocol/types.ts";
 import type { CoreDeps } from "./deps.ts";
 import { requireGroup, requireMember } from "./groups.ts";
+import { moderates } from "./permissions.ts";
 import { type Actor, edit, react, remove } from "./message_rules.ts";
 import { mentionsIn, withFloors } from "./messages.ts";
 
@@ -34,9 +35,10 @@ export async function changeMessage(
 ): Promise<Message> {
   const group = await requireGroup(deps, input.groupId);
   await requireMember(deps, input.groupId, user.id);
+  // §4 delete: the author, or an owner or admin of the group (the §6 rule in permissions.ts).
   const actor: Actor = {
     userId: user.id,
-    moderates: group.owner_id === user.id,
+    moderates: await moderates(deps, group, user.id),
   };
   const mentions = input.kind === "edit"
     ? await mentionsIn(deps, input.groupId, input.text)

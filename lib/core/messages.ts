@@ -8,6 +8,7 @@ import type { AppendOutcome, Floors, MessageDraft } from "../bus/bus.ts";
 import { ChatError, errors, toChatError } from "../protocol/errors.ts";
 import type { Message, User } from "../protocol/types.ts";
 import type { CoreDeps } from "./deps.ts";
+import { announceFirstMessage } from "./dms.ts";
 import { requireMember } from "./groups.ts";
 import { groupHead } from "./history.ts";
 import { newId } from "./ids.ts";
@@ -73,10 +74,11 @@ export async function sendMessage(
       "The message could not be ordered; try again",
     );
   }
-  return {
-    message: outcome.message,
-    duplicate: outcome.status === "duplicate",
-  };
+  const duplicate = outcome.status === "duplicate";
+  if (!duplicate && outcome.message.seq === 1) {
+    await announceFirstMessage(deps, input.groupId);
+  }
+  return { message: outcome.message, duplicate };
 }
 
 /**

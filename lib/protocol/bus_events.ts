@@ -59,6 +59,29 @@ export const busEvent = z.discriminatedUnion("kind", [
     user,
     online: z.boolean(),
   }),
+  /** §6: a group's settings changed; the public fields only (no invite code, no counts). */
+  z.object({
+    kind: z.literal("group_updated"),
+    group_id: id,
+    group: z.object({
+      id,
+      name: z.string(),
+      public: z.boolean(),
+      owner_id: id,
+      created_at: z.string(),
+      description: z.string(),
+      kind: z.enum(["group", "dm"]),
+    }),
+  }),
+  /** §6: a member's role changed. */
+  z.object({
+    kind: z.literal("member_updated"),
+    group_id: id,
+    member: user.extend({
+      online: z.boolean(),
+      role: z.enum(["owner", "admin", "member"]),
+    }),
+  }),
   /** A member left (or was removed): every instance ends that user's subscriptions. */
   z.object({ kind: z.literal("member_left"), group_id: id, user_id: id }),
   /** A user's first socket opened or last socket closed, told to the groups it belongs to. */
@@ -66,6 +89,27 @@ export const busEvent = z.discriminatedUnion("kind", [
     kind: z.literal("presence"),
     user_id: id,
     status: z.enum(["online", "offline"]),
+    group_ids: z.array(id),
+  }),
+  /** §6: a direct group got its first message: both users' sockets learn of it (control topic). */
+  z.object({
+    kind: z.literal("group_added"),
+    user_ids: z.array(id).max(2),
+    group: z.object({
+      id,
+      name: z.string(),
+      public: z.boolean(),
+      owner_id: id,
+      created_at: z.string(),
+      description: z.string(),
+      kind: z.enum(["group", "dm"]),
+    }),
+  }),
+  /** Addition: an online user became idle or active again, told to the groups it belongs to. */
+  z.object({
+    kind: z.literal("presence_idle"),
+    user_id: id,
+    idle: z.boolean(),
     group_ids: z.array(id),
   }),
   /** A login session ended: every instance closes its sockets with 4001. */

@@ -92,6 +92,12 @@ const read = z.object({
   seq: z.number().int().min(0),
 });
 const ping = z.object({ type: z.literal("ping"), ref });
+/** Addition: the client says whether its person is away (no input for a while). */
+const presenceStatus = z.object({
+  type: z.literal("presence_status"),
+  ref,
+  idle: z.boolean(),
+});
 
 /** Every frame a client may send. */
 export const clientFrame = z.discriminatedUnion("type", [
@@ -107,6 +113,7 @@ export const clientFrame = z.discriminatedUnion("type", [
   typingStop,
   read,
   ping,
+  presenceStatus,
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;

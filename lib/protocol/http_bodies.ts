@@ -1,7 +1,12 @@
 /** zod schemas of HTTP request bodies and query strings (PROTOCOL.md §1). */
 import { z } from "zod";
 import { limits } from "./limits.ts";
-import { displayName, messageText, opaqueString } from "./text_rules.ts";
+import {
+  descriptionText,
+  displayName,
+  messageText,
+  opaqueString,
+} from "./text_rules.ts";
 
 export const credentials = z.object({
   username: z.string().min(3).max(32).regex(
@@ -23,7 +28,27 @@ export const loginBody = z.object({
 export const createGroup = z.object({
   name: displayName(limits.maxGroupNameChars),
   public: z.boolean().optional().default(false),
+  description: descriptionText(limits.maxDescriptionChars).optional(),
 });
+
+/** §6: `PATCH /api/groups/:id`; at least one field. */
+export const updateGroup = z.strictObject({
+  name: displayName(limits.maxGroupNameChars).optional(),
+  description: descriptionText(limits.maxDescriptionChars).optional(),
+  public: z.boolean().optional(),
+}).refine(
+  (b) => Object.values(b).some((v) => v !== undefined),
+  "body needs name, description or public",
+);
+
+/** §6: `PUT /api/groups/:id/members/:user_id/role`. */
+export const setRole = z.object({ role: z.enum(["admin", "member"]) });
+
+/** §6: `POST /api/dms`; any name shape within the register bounds (an unknown one is 404). */
+export const startDm = z.object({ username: z.string().min(1).max(32) });
+
+/** Addition: `PUT /api/groups/:id/mute`. */
+export const setMute = z.object({ muted: z.boolean() });
 
 export const joinGroup = z.object({
   invite_code: opaqueString(64).optional(),

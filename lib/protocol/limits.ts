@@ -8,6 +8,8 @@ export const limits = {
   maxRefChars: 64,
   maxGroupIdsPerFrame: 100,
   maxGroupNameChars: 100,
+  /** §6: a group's description. */
+  maxDescriptionChars: 500,
   historyDefaultLimit: 50,
   historyMaxLimit: 100,
   /** §4: distinct emojis one message may carry. */

@@ -104,3 +104,19 @@ export const readsPrefix = (
 
 /** A key nothing writes; reading it proves the database answers. */
 export const healthKey: Deno.KvKey = [PREFIX, "health"];
+
+/** A ban of a user from a group: `{ banned_at }`. */
+export const banKey = (groupId: string, userId: string): Deno.KvKey => [
+  PREFIX,
+  "ban",
+  groupId,
+  userId,
+];
+
+/** A group a user muted: `true`. */
+export const muteKey = (userId: string, groupId: string): Deno.KvKey => [
+  PREFIX,
+  "mute",
+  userId,
+  groupId,
+];

@@ -9,5 +9,8 @@ export const collections = {
   memberships: "memberships",
   messages: "messages",
   reads: "reads",
+  bans: "bans",
+  mutes: "mutes",
+  invites: "invites",
   events: "events",
 } as const;

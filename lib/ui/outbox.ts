@@ -14,6 +14,8 @@ export interface OutboxEntry {
   readonly status: "pending" | "failed";
   readonly error: string | null;
   readonly queued_at: number;
+  /** §4: the seq of the message this one replies to. */
+  readonly reply_to?: number;
 }
 
 /** The bounded outbox of one tab. */
@@ -29,6 +31,7 @@ export class Outbox {
     text: string,
     nonce: string,
     now: number,
+    replyTo?: number,
   ): OutboxEntry | null {
     if (this.entries.value.size >= this.max) return null;
     const entry: OutboxEntry = {
@@ -38,6 +41,7 @@ export class Outbox {
       status: "pending",
       error: null,
       queued_at: now,
+      ...(replyTo ? { reply_to: replyTo } : {}),
     };
     setIn(this.entries, nonce, entry);
     return entry;

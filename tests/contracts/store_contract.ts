@@ -11,6 +11,7 @@ import type {
 import { groupCases } from "./_store_contract_groups.ts";
 import { eventCases } from "./_store_contract_events.ts";
 import { messageCases } from "./_store_contract_messages.ts";
+import { roleCases } from "./_store_contract_roles.ts";
 import type { StoreCase } from "./_store_fixtures.ts";
 import { uid, user } from "./_store_fixtures.ts";
 
@@ -48,6 +49,7 @@ export function storeContract(
   sessionCases(test);
   groupCases(test);
   messageCases(test);
+  roleCases(test);
   eventCases(test);
   test("healthy() answers true while the database answers", async (store) => {
     assert.equal(await store.healthy(), true);

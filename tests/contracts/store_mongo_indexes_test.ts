@@ -172,6 +172,22 @@ async function everyMethod(store: Store): Promise<void> {
   await store.setReadSeq(g.id, bob.id, 3);
   await store.readSeqsOfUser(bob.id, [g.id]);
   await store.readSeqsOfGroup(g.id);
+  await store.roleOf(g.id, bob.id);
+  await store.members(g.id);
+  await store.setRole(g.id, bob.id, "admin");
+  await store.updateGroup(g.id, { name: "renamed", public: false });
+  await store.updateGroup(g.id, { invite_code: "rotated" });
+  await store.updateGroup(g.id, { invite_code: "rotated again" });
+  await store.addBan(g.id, bob.id);
+  await store.isBanned(g.id, bob.id);
+  await store.removeBan(g.id, bob.id);
+  await store.setMuted(g.id, bob.id, true);
+  await store.mutedGroups(bob.id, [g.id]);
+  await store.setMuted(g.id, bob.id, false);
+  await store.createDm({ ...group(ann.id), id: "dm-ann-bob", kind: "dm" }, [
+    ann.id,
+    bob.id,
+  ]);
   await store.removeMember(g.id, bob.id);
 }
 
@@ -181,6 +197,7 @@ const insertsOnly = [
   "addMember",
   "insertMessages",
   "createGroup",
+  "addBan",
   "insertEvents",
 ];
 
