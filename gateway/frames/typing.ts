@@ -25,7 +25,7 @@ export async function stopTyping(
   connection: Connection,
   groupId: string,
 ) {
-  if (connection.typing.stop(groupId)) {
+  if (connection.stopTyping(groupId)) {
     await publishTyping(gw, connection.userId!, groupId, false);
   }
 }

@@ -30,6 +30,7 @@ export async function tempKvPath(): Promise<string> {
 /** Starts `main.ts` with the given environment on a free port (or `PORT` if given). */
 export async function startServerProcess(
   env: Record<string, string>,
+  options: { denoFlags?: string[] } = {},
 ): Promise<ServerProcess> {
   const fullEnv = {
     PORT: "0",
@@ -40,7 +41,7 @@ export async function startServerProcess(
     ...env,
   };
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-check", mainPath],
+    args: ["run", "-A", "--no-check", ...options.denoFlags ?? [], mainPath],
     env: fullEnv,
     stdout: "piped",
     stderr: "piped",
