@@ -29,7 +29,7 @@
  */
 import type { BusEvent } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
-import type { Message, User } from "../protocol/types.ts";
+import type { Attachment, Message, User } from "../protocol/types.ts";
 
 /** A message before the bus gives it its seq. */
 export interface MessageDraft {
@@ -39,6 +39,8 @@ export interface MessageDraft {
   text: string;
   nonce: string | null;
   created_at: string;
+  /** §5: resolved attachments, absent when none. */
+  attachments?: Attachment[];
 }
 
 export type AppendOutcome =

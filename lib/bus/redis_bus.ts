@@ -124,6 +124,7 @@ export class RedisBus implements Bus {
       text: draft.text,
       created_at: draft.created_at,
       nonce: draft.nonce,
+      ...(draft.attachments?.length ? { attachments: draft.attachments } : {}),
     };
     // Every subscriber parses what it receives: a message it would drop must not get a seq.
     const check = messageSchema.safeParse({ ...fields, seq: 1 });
