@@ -45,7 +45,7 @@ export class GridFsFiles implements FileStorage {
     return new GridFsFiles(
       client,
       client.db(options.dbName),
-      options.bucketName ?? "attachments",
+      options.bucketName ?? "fs",
     );
   }
 

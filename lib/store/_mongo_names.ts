@@ -9,4 +9,8 @@ export const collections = {
   memberships: "memberships",
   messages: "messages",
   reads: "reads",
+  /** §5: attachment metadata; the bytes are in GridFS (`fs.files`, `fs.chunks`). */
+  attachments: "attachments",
+  /** §5: one document per claimed attachment, unique by attachment id. */
+  attachmentClaims: "attachment_claims",
 } as const;

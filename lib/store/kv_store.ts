@@ -4,7 +4,14 @@
  * in-process lock.
  */
 import type { Message, User } from "../protocol/types.ts";
-import type { Store, StoredGroup, StoredSession, StoredUser } from "./store.ts";
+import type {
+  Store,
+  StoredAttachment,
+  StoredGroup,
+  StoredSession,
+  StoredUser,
+} from "./store.ts";
+import { KvAttachments } from "./_kv_attachments.ts";
 import * as keys from "./_kv_keys.ts";
 import { atomicChunks } from "./_kv_batches.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
@@ -22,10 +29,12 @@ interface Membership {
 /** The `Store` port on Deno KV. */
 export class KvStore implements Store {
   #kv: Deno.Kv;
+  #attachments: KvAttachments;
   #closed = false;
 
   private constructor(kv: Deno.Kv) {
     this.#kv = kv;
+    this.#attachments = new KvAttachments(kv);
   }
 
   /** Opens the KV database at `path` (Deno's default when undefined, ":memory:" for tests). */
@@ -255,6 +264,40 @@ export class KvStore implements Store {
       if (members.has(userId)) out.set(userId, entry.value);
     }
     return out;
+  }
+
+  createAttachment(attachment: StoredAttachment): Promise<void> {
+    return this.#attachments.create(attachment);
+  }
+
+  attachmentsByIds(ids: string[]): Promise<StoredAttachment[]> {
+    return this.#attachments.byIds(ids);
+  }
+
+  claimAttachments(ids: string[], claimant: string): Promise<string | null> {
+    return this.#attachments.claim(ids, claimant);
+  }
+
+  releaseAttachments(ids: string[], claimant: string): Promise<void> {
+    return this.#attachments.release(ids, claimant);
+  }
+
+  setAttachmentsSeq(ids: string[], seq: number): Promise<void> {
+    return this.#attachments.setSeq(ids, seq);
+  }
+
+  unclaimedAttachments(
+    createdBefore: string,
+    limit: number,
+  ): Promise<StoredAttachment[]> {
+    return this.#attachments.unclaimed(createdBefore, limit);
+  }
+
+  deleteAttachment(
+    id: string,
+    options: { onlyUnclaimed?: boolean } = {},
+  ): Promise<boolean> {
+    return this.#attachments.delete(id, options.onlyUnclaimed ?? false);
   }
 
   async healthy(): Promise<boolean> {

@@ -10,7 +10,14 @@ import {
   type OptionalUnlessRequiredId,
 } from "mongodb";
 import type { Message, User } from "../protocol/types.ts";
-import type { Store, StoredGroup, StoredSession, StoredUser } from "./store.ts";
+import type {
+  Store,
+  StoredAttachment,
+  StoredGroup,
+  StoredSession,
+  StoredUser,
+} from "./store.ts";
+import { MongoAttachments } from "./_mongo_attachments.ts";
 import {
   createIndexes,
   type StoreCollections,
@@ -33,10 +40,16 @@ const hidden = { projection: { _id: 0 } } as const;
 export class MongoStore implements Store {
   #client: MongoClient;
   #c: StoreCollections;
+  #attachments: MongoAttachments;
 
-  private constructor(client: MongoClient, c: StoreCollections) {
+  private constructor(
+    client: MongoClient,
+    c: StoreCollections,
+    attachments: MongoAttachments,
+  ) {
     this.#client = client;
     this.#c = c;
+    this.#attachments = attachments;
   }
 
   /** Connects to `uri` and creates the indexes the contract relies on. */
@@ -52,8 +65,9 @@ export class MongoStore implements Store {
     try {
       await client.connect();
       const c = storeCollections(client.db(options.dbName));
-      await createIndexes(c);
-      return new MongoStore(client, c);
+      const attachments = new MongoAttachments(client.db(options.dbName));
+      await Promise.all([createIndexes(c), attachments.createIndexes()]);
+      return new MongoStore(client, c, attachments);
     } catch (err) {
       await client.close();
       throw err;
@@ -253,6 +267,40 @@ export class MongoStore implements Store {
     return new Map(
       docs.filter((d) => current.has(d.user_id)).map((d) => [d.user_id, d.seq]),
     );
+  }
+
+  createAttachment(attachment: StoredAttachment): Promise<void> {
+    return this.#attachments.create(attachment);
+  }
+
+  attachmentsByIds(ids: string[]): Promise<StoredAttachment[]> {
+    return this.#attachments.byIds(ids);
+  }
+
+  claimAttachments(ids: string[], claimant: string): Promise<string | null> {
+    return this.#attachments.claim(ids, claimant);
+  }
+
+  releaseAttachments(ids: string[], claimant: string): Promise<void> {
+    return this.#attachments.release(ids, claimant);
+  }
+
+  setAttachmentsSeq(ids: string[], seq: number): Promise<void> {
+    return this.#attachments.setSeq(ids, seq);
+  }
+
+  unclaimedAttachments(
+    createdBefore: string,
+    limit: number,
+  ): Promise<StoredAttachment[]> {
+    return this.#attachments.unclaimed(createdBefore, limit);
+  }
+
+  deleteAttachment(
+    id: string,
+    options: { onlyUnclaimed?: boolean } = {},
+  ): Promise<boolean> {
+    return this.#attachments.delete(id, options.onlyUnclaimed ?? false);
   }
 
   async healthy(): Promise<boolean> {

@@ -8,6 +8,7 @@ import type {
   StoredSession,
   StoredUser,
 } from "../../lib/store/store.ts";
+import { attachmentCases } from "./_store_contract_attachments.ts";
 import { groupCases } from "./_store_contract_groups.ts";
 import { messageCases } from "./_store_contract_messages.ts";
 import type { StoreCase } from "./_store_fixtures.ts";
@@ -47,6 +48,7 @@ export function storeContract(
   sessionCases(test);
   groupCases(test);
   messageCases(test);
+  attachmentCases(test);
   test("healthy() answers true while the database answers", async (store) => {
     assert.equal(await store.healthy(), true);
   });
