@@ -1,5 +1,5 @@
 /** Salvioris: wires adapters from configuration (PROTOCOL.md §3) and serves. */
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { loadConfig } from "./lib/config.ts";
 import { newId } from "./lib/core/ids.ts";
 import { startServer } from "./lib/server.ts";
@@ -15,6 +15,9 @@ import { RedisPresence } from "./lib/presence/redis_presence.ts";
 import { KvStore } from "./lib/store/kv_store.ts";
 import { MongoStore } from "./lib/store/mongo_store.ts";
 import { retryWhileLocked } from "./lib/store/_kv_retry.ts";
+import type { FileStorage } from "./lib/files/files.ts";
+import { FolderFiles } from "./lib/files/folder_files.ts";
+import { GridFsFiles } from "./lib/files/gridfs_files.ts";
 
 const config = loadConfig(Deno.env.toObject());
 
@@ -56,6 +59,17 @@ const presence: Presence = config.redisUrl
   })
   : new MemoryPresence();
 
+/** §5: GridFS beside the MongoDB store, else a folder (shareable by instances on one machine). */
+async function openFiles(): Promise<FileStorage> {
+  if (config.mongodbUri) return await GridFsFiles.open(config.mongodbUri);
+  const dir = config.attachmentsDir ??
+    (config.kvPath === ":memory:"
+      ? await Deno.makeTempDir({ prefix: "salvioris-attachments-" })
+      : join(dirname(config.kvPath), "attachments"));
+  return await FolderFiles.open(dir);
+}
+const files = await openFiles();
+
 const server = await startServer({
   deps: { store, bus, presence, instanceId, now: Date.now },
   settings: config,
@@ -63,6 +77,7 @@ const server = await startServer({
   host: config.host,
   shutdownGraceMs: config.shutdownGraceMs,
   http: config.http,
+  files: { storage: files, settings: config.uploads },
   pages: (deps) =>
     pageRoutes({
       userFromRequest: async (req) => (await callerOf(deps, req))?.user ?? null,
@@ -72,7 +87,7 @@ console.log(
   `Salvioris listening on http://localhost:${server.port} ` +
     `(bus: ${config.redisUrl ? "redis" : "embedded (deno kv)"}, store: ${
       config.mongodbUri ? "mongodb" : "deno kv"
-    })`,
+    }, files: ${files instanceof GridFsFiles ? "gridfs" : "folder"})`,
 );
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -16,6 +16,10 @@ import { withDeadline } from "./core/deadline.ts";
 import { announce } from "./core/presence_announcer.ts";
 import type { CoreDeps } from "./core/deps.ts";
 import { PersistenceProjector } from "./persistence/projector.ts";
+import type { FileStorage } from "./files/files.ts";
+import type { UploadSettings } from "./core/uploads.ts";
+import { UploadQuota } from "./core/upload_quota.ts";
+import { startOrphanSweeper } from "./core/attachment_cleanup.ts";
 
 export interface ServerOptions {
   deps: CoreDeps;
@@ -25,6 +29,8 @@ export interface ServerOptions {
   pages?: (deps: CoreDeps) => Hono;
   http?: HttpRateSettings;
   shutdownGraceMs?: number;
+  /** §5: where attachments' bytes live, and upload limits; absent = no attachment routes. */
+  files?: { storage: FileStorage; settings: UploadSettings };
 }
 
 export interface RunningServer {
@@ -61,10 +67,23 @@ export async function startServer(
   });
   projector.start();
   const stopSweeper = startSweeper(gateway);
+  const files = options.files;
+  const stopOrphanSweeper = files
+    ? startOrphanSweeper(deps.store, files.storage, {
+      intervalMs: files.settings.sweepIntervalMs,
+      olderThanMs: files.settings.orphanTtlMs,
+      now: deps.now,
+    })
+    : () => {};
   const app = createApp({
     gateway,
     pages: options.pages?.(deps),
     http: options.http,
+    uploads: files && {
+      files: files.storage,
+      quota: new UploadQuota(files.settings, deps.now),
+      maxBytes: files.settings.maxBytes,
+    },
   });
   const server = Deno.serve({
     port: options.port,
@@ -78,6 +97,7 @@ export async function startServer(
       noticeAll(gateway, "The server is restarting; reconnect in a moment.");
       await new Promise((r) => setTimeout(r, options.shutdownGraceMs ?? 200));
       stopSweeper();
+      stopOrphanSweeper();
       // Each step runs even if one before it failed (e.g. Redis is down): the process must exit.
       await step("close sockets", () => closeAll(gateway));
       await step("stop serving", () => server.shutdown());
@@ -85,6 +105,7 @@ export async function startServer(
       await step("close presence", () => deps.presence.close());
       await step("close the bus", () => deps.bus.close());
       await step("close the store", () => deps.store.close());
+      if (files) await step("close file storage", () => files.storage.close());
     })();
   return { port: server.addr.port, gateway, projector, shutdown };
 }

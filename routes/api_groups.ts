@@ -98,6 +98,7 @@ export function groupRoutes(
       groupId: c.req.param("id"),
       text: body.text,
       nonce: body.nonce ?? null,
+      attachmentIds: body.attachment_ids,
     });
     return c.json({ message }, 201);
   });

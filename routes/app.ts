@@ -10,30 +10,39 @@ import { groupRoutes } from "./api_groups.ts";
 import { healthRoutes } from "./health.ts";
 import { clientAddress, type HttpRateSettings, limitBy } from "./rate_limit.ts";
 import { KeyedLimiter } from "../lib/core/rate_limit.ts";
+import type { UploadDeps } from "../lib/core/uploads.ts";
+import { attachmentRoutes, uploadPathPattern } from "./api_attachments.ts";
 
 export interface AppOptions {
   gateway: Gateway;
   http?: HttpRateSettings;
   /** The browser UI's routes, mounted last. */
   pages?: Hono;
+  /** §5: file storage and upload limits; without them the attachment routes answer 404. */
+  uploads?: UploadDeps;
 }
 
 /** Budgets that suit a laptop; `main.ts` passes the configured ones. */
 const defaultHttp: HttpRateSettings = { authBurst: 1000, authPerMinute: 600 };
 
 export function createApp(
-  { gateway, pages, http = defaultHttp }: AppOptions,
+  { gateway, pages, http = defaultHttp, uploads }: AppOptions,
 ): Hono {
   const app = new Hono();
   const deps = gateway.deps;
+  const jsonLimit = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: () => {
+      throw new ChatError("too_large", "Body over 64 KiB");
+    },
+  });
+  // An upload streams to storage under its own limit (MAX_UPLOAD_BYTES), counted as it arrives.
   app.use(
     "/api/*",
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw new ChatError("too_large", "Body over 64 KiB");
-      },
-    }),
+    (c, next) =>
+      c.req.method === "POST" && uploadPathPattern.test(c.req.path)
+        ? next()
+        : jsonLimit(c, next),
   );
   app.route("/", healthRoutes(deps));
   app.route("/", gatewayRoutes(gateway));
@@ -41,6 +50,7 @@ export function createApp(
   app.use("/api/auth/register", limitBy(authLimiter, clientAddress));
   app.use("/api/auth/login", limitBy(authLimiter, clientAddress));
   app.route("/", authRoutes(deps));
+  if (uploads) app.route("/api/groups", attachmentRoutes(deps, uploads));
   app.route("/api/groups", groupRoutes(deps, gateway.settings.rates));
   app.all("/api/*", () => {
     throw new ChatError("not_found", "No such endpoint");

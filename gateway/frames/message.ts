@@ -18,6 +18,7 @@ export async function handleMessage(
     groupId: frame.group_id,
     text: frame.text,
     nonce: frame.nonce ?? null,
+    attachmentIds: frame.attachment_ids,
   });
   if (result.duplicate) {
     connection.sendText(messageFrameText(result.message));

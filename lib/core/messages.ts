@@ -5,15 +5,18 @@
  */
 import type { MessageDraft } from "../bus/bus.ts";
 import { ChatError, toChatError } from "../protocol/errors.ts";
-import type { Message, User } from "../protocol/types.ts";
+import type { Attachment, Message, User } from "../protocol/types.ts";
 import type { CoreDeps } from "./deps.ts";
 import { requireMember } from "./groups.ts";
 import { newId } from "./ids.ts";
+import { sendWithAttachments } from "./attachments.ts";
 
 export interface SendInput {
   groupId: string;
   text: string;
   nonce: string | null;
+  /** §5: uploads to attach (validated and claimed by `sendWithAttachments`). */
+  attachmentIds?: string[];
 }
 
 export interface SendResult {
@@ -29,14 +32,32 @@ export async function sendMessage(
   input: SendInput,
 ): Promise<SendResult> {
   await requireMember(deps, input.groupId, author.id);
+  const id = newId(deps.now());
+  return await sendWithAttachments(deps.store, {
+    groupId: input.groupId,
+    authorId: author.id,
+    nonce: input.nonce,
+    messageId: id,
+    ids: input.attachmentIds ?? [],
+  }, (attachments) => sendDraft(deps, author, input, id, attachments));
+}
+
+async function sendDraft(
+  deps: CoreDeps,
+  author: User,
+  input: SendInput,
+  id: string,
+  attachments: Attachment[] | undefined,
+): Promise<SendResult> {
   const now = deps.now();
   const draft: MessageDraft = {
-    id: newId(now),
+    id,
     group_id: input.groupId,
     author: { id: author.id, username: author.username },
     text: input.text,
     nonce: input.nonce,
     created_at: new Date(now).toISOString(),
+    ...(attachments ? { attachments } : {}),
   };
   let outcome = await append(deps, draft);
   if (outcome.status === "need_floor") {

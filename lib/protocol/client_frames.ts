@@ -1,6 +1,7 @@
 /** zod schemas of every client → server frame (PROTOCOL.md §2.2); parsed once at the edge. */
 import { z } from "zod";
 import { limits } from "./limits.ts";
+import { attachmentIds, hasContent } from "./attachment_fields.ts";
 
 const id = z.string().min(1).max(64);
 const ref = z.string().max(limits.maxRefChars).optional();
@@ -28,10 +29,12 @@ const message = z.object({
   ref,
   group_id: id,
   text: z.string().max(limits.maxTextChars * 4).transform((s) => s.trim()).pipe(
-    z.string().min(1, "text is empty").max(limits.maxTextChars),
+    z.string().max(limits.maxTextChars),
   ),
   nonce: z.string().min(1).max(limits.maxNonceChars).nullish(),
-});
+  /** §5: the sender's unused uploads to this group. */
+  attachment_ids: attachmentIds,
+}).refine(hasContent, { message: "text is empty", path: ["text"] });
 const typingStart = z.object({
   type: z.literal("typing_start"),
   ref,

@@ -1,6 +1,7 @@
 /** zod schemas of HTTP request bodies and query strings (PROTOCOL.md §1). */
 import { z } from "zod";
 import { limits } from "./limits.ts";
+import { attachmentIds, hasContent } from "./attachment_fields.ts";
 
 export const credentials = z.object({
   username: z.string().min(3).max(32).regex(
@@ -35,7 +36,9 @@ export const historyQuery = z.object({
 
 export const sendMessage = z.object({
   text: z.string().max(limits.maxTextChars * 4).transform((s) => s.trim()).pipe(
-    z.string().min(1, "text is empty").max(limits.maxTextChars),
+    z.string().max(limits.maxTextChars),
   ),
   nonce: z.string().min(1).max(limits.maxNonceChars).nullish(),
-});
+  /** §5: the sender's unused uploads to this group. */
+  attachment_ids: attachmentIds,
+}).refine(hasContent, { message: "text is empty", path: ["text"] });
