@@ -2,6 +2,8 @@
 import type { Message } from "../lib/protocol/types.ts";
 import { fullTime, shortTime } from "./format_time.ts";
 import { MessageText } from "./message_text.tsx";
+import { AttachmentList } from "./attachment_list.tsx";
+import { showImage } from "../lib/ui/image_viewer.ts";
 
 /** What a message item needs. */
 export interface MessageItemProps {
@@ -50,6 +52,14 @@ export function MessageItem(
       {message.deleted
         ? <p class="msg-text msg-text--deleted">This message was deleted.</p>
         : <MessageText text={message.text} />}
+      {message.attachments?.length && !message.deleted
+        ? (
+          <AttachmentList
+            attachments={message.attachments}
+            onOpenImage={showImage}
+          />
+        )
+        : null}
       {message.edited_at && !message.deleted
         ? <span class="msg-edited">(edited)</span>
         : null}

@@ -5,6 +5,8 @@ import type { Group } from "../lib/protocol/types.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
 import { Composer } from "./composer.tsx";
 import { TimelineView } from "./timeline_view.tsx";
+import { ImageViewer } from "./image_viewer.tsx";
+import { dropHandlers } from "../lib/ui/file_drop.ts";
 
 /** What the pane needs. */
 export interface ChatPaneProps {
@@ -21,7 +23,10 @@ export function ChatPane({ rt, group, showMembers }: ChatPaneProps) {
   const members = model.members.value.get(group.id);
   return (
     <div class="pane">
-      <div class="pane-main">
+      <div
+        class="pane-main"
+        {...dropHandlers((files) => rt.uploads.add(group.id, files))}
+      >
         <TimelineView rt={rt} groupId={group.id} name={group.name} />
         <TypingLine names={model.typingNames(group.id)} />
         <Composer rt={rt} name={group.name} />
@@ -41,6 +46,7 @@ export function ChatPane({ rt, group, showMembers }: ChatPaneProps) {
           </aside>
         )
         : null}
+      <ImageViewer />
     </div>
   );
 }

@@ -10,6 +10,8 @@ import { ChatModel } from "../lib/ui/chat_model.ts";
 import { systemClock } from "../lib/ui/clock.ts";
 import { SocketClient } from "../lib/ui/socket_client.ts";
 import { gatewayUrl, webSocketFactory } from "../lib/ui/web_socket_factory.ts";
+import { UploadQueue } from "../lib/ui/uploads.ts";
+import { xhrUpload } from "../lib/ui/xhr_upload.ts";
 
 /** Everything the chat islands share. */
 export interface ChatRuntime {
@@ -17,6 +19,8 @@ export interface ChatRuntime {
   api: ApiClient;
   socket: SocketClient;
   controller: ChatController;
+  /** §5: files being attached to the next message. */
+  uploads: UploadQueue;
   /** Connects and listens to window events (browser only). */
   start(): void;
   /** Disconnects and removes every listener and timer. */
@@ -51,6 +55,8 @@ export function createChatRuntime(user: User): ChatRuntime {
   });
   controller = new ChatController({ model, api, gateway: socket, clock });
 
+  const uploads = new UploadQueue(xhrUpload);
+
   const online = () => socket.setNetworkOnline(true);
   const offline = () => socket.setNetworkOnline(false);
   const visible = () => {
@@ -61,6 +67,7 @@ export function createChatRuntime(user: User): ChatRuntime {
     api,
     socket,
     controller,
+    uploads,
     start() {
       addEventListener("online", online);
       addEventListener("offline", offline);
@@ -74,6 +81,7 @@ export function createChatRuntime(user: User): ChatRuntime {
       removeEventListener("offline", offline);
       document.removeEventListener("visibilitychange", visible);
       socket.stop();
+      uploads.dispose();
       controller.dispose();
       model.dispose();
     },

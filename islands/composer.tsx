@@ -5,6 +5,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { SendIcon } from "../components/icons.tsx";
+import { UploadTray } from "../components/upload_tray.tsx";
 import { limits } from "../lib/protocol/limits.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
 
@@ -16,7 +17,13 @@ export interface ComposerProps {
 
 /** The message box of the open group. */
 export function Composer({ rt, name }: ComposerProps) {
-  const { controller } = rt;
+  const { controller, uploads } = rt;
+  const groupId = rt.model.activeGroupId.value ?? "";
+  const attached = uploads.items.value.filter((u) => u.group_id === groupId);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const attach = (files: Iterable<File>) => {
+    error.value = uploads.add(groupId, files);
+  };
   const text = useSignal("");
   const error = useSignal<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
@@ -33,11 +40,20 @@ export function Composer({ rt, name }: ComposerProps) {
   }, []);
 
   const send = () => {
-    const result = controller.send(text.value);
+    if (uploads.busy(groupId)) {
+      error.value = "Wait for the files to finish uploading.";
+      return;
+    }
+    if (attached.some((u) => u.status === "failed")) {
+      error.value = "Retry or remove the files that failed.";
+      return;
+    }
+    const result = controller.send(text.value, uploads.readyIds(groupId));
     if (!result.ok) {
       error.value = result.error;
       return;
     }
+    uploads.takeGroup(groupId);
     error.value = null;
     text.value = "";
     if (box.current) box.current.value = "";
@@ -57,6 +73,13 @@ export function Composer({ rt, name }: ComposerProps) {
     else controller.stopTyping();
     resize();
   };
+  // Pasted files (a screenshot, say) are attached; pasted text is typed as usual.
+  const onPaste = (e: ClipboardEvent) => {
+    const files = [...(e.clipboardData?.files ?? [])];
+    if (!files.length) return;
+    e.preventDefault();
+    attach(files);
+  };
   const left = limits.maxTextChars - text.value.length;
   return (
     <form
@@ -66,6 +89,32 @@ export function Composer({ rt, name }: ComposerProps) {
         send();
       }}
     >
+      <UploadTray
+        items={attached}
+        onCancel={(key) => uploads.cancel(key)}
+        onRetry={(key) => uploads.retry(key)}
+      />
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        hidden
+        data-testid="attach-input"
+        onChange={(e) => {
+          const input = e.currentTarget as HTMLInputElement;
+          attach([...(input.files ?? [])]);
+          input.value = "";
+        }}
+      />
+      <button
+        type="button"
+        class="composer-attach"
+        aria-label="Attach files"
+        title="Attach files"
+        onClick={() => fileInput.current?.click()}
+      >
+        +
+      </button>
       <label for="composer-input" class="visually-hidden">Message {name}</label>
       <textarea
         id="composer-input"
@@ -77,6 +126,7 @@ export function Composer({ rt, name }: ComposerProps) {
         value={text.value}
         onInput={onInput}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
         onBlur={() => controller.stopTyping()}
         aria-describedby="composer-help composer-error"
       />
@@ -84,7 +134,8 @@ export function Composer({ rt, name }: ComposerProps) {
         type="submit"
         class="composer-send"
         aria-label="Send"
-        disabled={!text.value.trim()}
+        disabled={!text.value.trim() &&
+          !attached.some((u) => u.status === "done")}
       >
         <SendIcon />
       </button>

@@ -121,12 +121,14 @@ export class ChatController {
   }
 
   /** Sends text to the open group: shown at once as pending, sent now or after reconnecting. */
-  send(text: string): SendResult {
+  send(text: string, attachmentIds: readonly string[] = []): SendResult {
     const { model, gateway, clock } = this.#o;
     const groupId = model.activeGroupId.value;
     const body = text.trim();
     if (!groupId) return { ok: false, error: "Open a group first." };
-    if (!body) return { ok: false, error: "Type a message first." };
+    if (!body && !attachmentIds.length) {
+      return { ok: false, error: "Type a message first." };
+    }
     if (body.length > limits.maxTextChars) {
       return {
         ok: false,
@@ -134,7 +136,13 @@ export class ChatController {
       };
     }
     const nonce = (this.#o.newNonce ?? (() => crypto.randomUUID()))();
-    const entry = model.outbox.enqueue(groupId, body, nonce, clock.now());
+    const entry = model.outbox.enqueue(
+      groupId,
+      body,
+      nonce,
+      clock.now(),
+      attachmentIds,
+    );
     if (!entry) {
       return {
         ok: false,

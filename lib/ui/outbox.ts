@@ -14,6 +14,8 @@ export interface OutboxEntry {
   readonly status: "pending" | "failed";
   readonly error: string | null;
   readonly queued_at: number;
+  /** §5: uploads the message carries (absent when none). */
+  readonly attachment_ids?: readonly string[];
 }
 
 /** The bounded outbox of one tab. */
@@ -29,6 +31,7 @@ export class Outbox {
     text: string,
     nonce: string,
     now: number,
+    attachmentIds: readonly string[] = [],
   ): OutboxEntry | null {
     if (this.entries.value.size >= this.max) return null;
     const entry: OutboxEntry = {
@@ -38,6 +41,7 @@ export class Outbox {
       status: "pending",
       error: null,
       queued_at: now,
+      ...(attachmentIds.length ? { attachment_ids: attachmentIds } : {}),
     };
     setIn(this.entries, nonce, entry);
     return entry;

@@ -156,6 +156,9 @@ export class SocketClient {
       group_id: entry.group_id,
       text: entry.text,
       nonce: entry.nonce,
+      ...(entry.attachment_ids
+        ? { attachment_ids: [...entry.attachment_ids] }
+        : {}),
     });
     if (!sent) this.#armSendTimer(nonce);
   }
