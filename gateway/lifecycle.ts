@@ -16,12 +16,13 @@ import { publishTyping } from "./frames/typing.ts";
 /** What the upgrade request's cookie or bearer token proved. */
 export type Credentials = "none" | "valid" | "stale" | "unchecked";
 
-/** Wires a freshly upgraded socket to the gateway. */
+/** Wires a freshly upgraded socket from `address` to the gateway. */
 export function attachSocket(
   gw: Gateway,
   socket: WebSocket,
   caller: Caller | null,
   credentials: Credentials = caller ? "valid" : "none",
+  address = "unknown",
 ): Connection {
   const connection = new Connection({
     id: newId(gw.deps.now()),
@@ -30,6 +31,8 @@ export function attachSocket(
     rates: gw.settings.rates,
   });
   gw.hub.open.add(connection);
+  // A valid cookie identifies the socket as soon as `ready` is sent: it is not anonymous.
+  gw.admission.opened(connection, address, { anonymous: caller === null });
   socket.onopen = () => {
     connection.send({
       type: "hello",
@@ -65,6 +68,7 @@ export function attachSocket(
 
 async function detach(gw: Gateway, connection: Connection): Promise<void> {
   if (!gw.hub.open.delete(connection)) return; // cleaned up already (shutdown)
+  gw.admission.closed(connection);
   connection.close(CloseCode.normal, "closed");
   gw.hub.remove(connection);
   const userId = connection.userId;

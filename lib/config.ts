@@ -4,6 +4,7 @@ import { defaultHandoffMaxBacklog } from "./bus/bus.ts";
 import type { GatewaySettings } from "../gateway/context.ts";
 import type { HttpRateSettings } from "../routes/rate_limit.ts";
 import type { UploadSettings } from "./core/uploads.ts";
+import { StartupError } from "./startup.ts";
 
 const int = (fallback: number) =>
   z.coerce.number().int().positive().default(fallback);
@@ -23,8 +24,20 @@ const schema = z.object({
   RATE_MESSAGES_PER_SEC: int(100),
   INSTANCE_ID: z.string().min(1).max(64).optional(),
   SHUTDOWN_GRACE_MS: int(500),
-  AUTH_RATE_BURST: int(1000),
-  AUTH_RATE_PER_MIN: int(600),
+  AUTH_RATE_BURST: int(10),
+  AUTH_RATE_PER_MIN: int(1200),
+  /** Password hashes computed at once (scrypt holds ~16 MiB each) and queued beyond them. */
+  AUTH_HASH_CONCURRENCY: int(Math.max(1, navigator.hardwareConcurrency ?? 2)),
+  AUTH_HASH_QUEUE: int(64),
+  /** Failed logins of one username within the window before it gets 429. */
+  LOGIN_FAILURE_LIMIT: int(5),
+  LOGIN_FAILURE_WINDOW_MS: int(5 * 60_000),
+  MAX_SOCKETS: int(50_000),
+  MAX_SOCKETS_PER_ADDRESS: int(10_000),
+  MAX_UNIDENTIFIED_SOCKETS: int(1_000),
+  MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS: int(50),
+  /** How long start-up waits for Redis, MongoDB or a locked KV file before giving up. */
+  STARTUP_TIMEOUT_MS: int(15_000),
   HANDOFF_CLAIM_IDLE_MS: int(30_000),
   HANDOFF_MAX_BACKLOG: int(defaultHandoffMaxBacklog),
   PRESENCE_HEARTBEAT_MS: int(5_000),
@@ -59,6 +72,8 @@ export interface Config extends GatewaySettings {
   /** §5: the attachments folder (embedded storage); unset = `attachments` beside KV_PATH. */
   attachmentsDir?: string;
   uploads: UploadSettings;
+  /** How long start-up waits for Redis, MongoDB or a locked KV file. */
+  startupTimeoutMs: number;
 }
 
 /** Reads the configuration; a bad value stops the process with a clear message. */
@@ -69,8 +84,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const result = schema.safeParse(clean);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new Error(
-      `Invalid configuration: ${issue.path.join(".")}: ${issue.message}`,
+    const setting = issue.path.join(".");
+    throw new StartupError(
+      `Invalid configuration: ${setting}: ${issue.message}`,
+      setting,
     );
   }
   const e = result.data;
@@ -93,7 +110,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     instanceId: e.INSTANCE_ID,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    http: { authBurst: e.AUTH_RATE_BURST, authPerMinute: e.AUTH_RATE_PER_MIN },
+    http: {
+      authBurst: e.AUTH_RATE_BURST,
+      authPerMinute: e.AUTH_RATE_PER_MIN,
+      hashConcurrency: e.AUTH_HASH_CONCURRENCY,
+      hashQueue: e.AUTH_HASH_QUEUE,
+      loginFailureLimit: e.LOGIN_FAILURE_LIMIT,
+      loginFailureWindowMs: e.LOGIN_FAILURE_WINDOW_MS,
+    },
+    sockets: {
+      maxSockets: e.MAX_SOCKETS,
+      maxPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
+      maxUnidentified: e.MAX_UNIDENTIFIED_SOCKETS,
+      maxUnidentifiedPerAddress: e.MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS,
+    },
     handoffClaimIdleMs: e.HANDOFF_CLAIM_IDLE_MS,
     handoffMaxBacklog: e.HANDOFF_MAX_BACKLOG,
     presenceHeartbeatMs: e.PRESENCE_HEARTBEAT_MS,
@@ -107,5 +137,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       orphanTtlMs: e.UPLOAD_ORPHAN_TTL_MS,
       sweepIntervalMs: e.UPLOAD_SWEEP_INTERVAL_MS,
     },
+    startupTimeoutMs: e.STARTUP_TIMEOUT_MS,
   };
 }

@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import { createFanout } from "../gateway/fanout.ts";
 import type { Gateway, GatewaySettings } from "../gateway/context.ts";
 import { Hub } from "../gateway/hub.ts";
+import { SocketAdmission } from "../gateway/admission.ts";
 import { revalidateSockets } from "../gateway/revalidate.ts";
 import { closeAll, noticeAll, startSweeper } from "../gateway/lifecycle.ts";
 import { createApp } from "../routes/app.ts";
@@ -46,7 +47,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { deps, settings } = options;
   const hub = new Hub(deps.bus);
-  const gateway: Gateway = { deps, hub, settings };
+  const admission = new SocketAdmission(settings.sockets);
+  const gateway: Gateway = { deps, hub, settings, admission };
   deps.bus.setListener(createFanout(hub));
   deps.bus.setResumeListener(() => void revalidateSockets(gateway));
   await deps.bus.subscribe(topics.control);

@@ -8,8 +8,9 @@ import { authRoutes } from "./api_auth.ts";
 import { gatewayRoutes } from "./gateway.ts";
 import { groupRoutes } from "./api_groups.ts";
 import { healthRoutes } from "./health.ts";
-import { clientAddress, type HttpRateSettings, limitBy } from "./rate_limit.ts";
-import { KeyedLimiter } from "../lib/core/rate_limit.ts";
+import { authGuards } from "./auth_guard.ts";
+import type { HttpRateSettings } from "./rate_limit.ts";
+import { apiHeaders, refuseCrossSite, strictTransport } from "./security.ts";
 import type { UploadDeps } from "../lib/core/uploads.ts";
 import { attachmentRoutes, uploadPathPattern } from "./api_attachments.ts";
 
@@ -30,6 +31,9 @@ export function createApp(
 ): Hono {
   const app = new Hono();
   const deps = gateway.deps;
+  app.use("*", strictTransport());
+  app.use("/api/*", apiHeaders());
+  app.use("*", refuseCrossSite(gateway.settings.allowedOrigins));
   const jsonLimit = bodyLimit({
     maxSize: 64 * 1024,
     onError: () => {
@@ -46,9 +50,9 @@ export function createApp(
   );
   app.route("/", healthRoutes(deps));
   app.route("/", gatewayRoutes(gateway));
-  const authLimiter = new KeyedLimiter(http.authBurst, http.authPerMinute / 60);
-  app.use("/api/auth/register", limitBy(authLimiter, clientAddress));
-  app.use("/api/auth/login", limitBy(authLimiter, clientAddress));
+  const guards = authGuards(http);
+  app.use("/api/auth/register", ...guards.register);
+  app.use("/api/auth/login", ...guards.login);
   app.route("/", authRoutes(deps));
   if (uploads) app.route("/api/groups", attachmentRoutes(deps, uploads));
   app.route("/api/groups", groupRoutes(deps, gateway.settings.rates));

@@ -12,6 +12,12 @@ export interface HttpRateSettings {
   /** Register and login attempts per client address: burst, then per minute. */
   authBurst: number;
   authPerMinute: number;
+  /** Password hashes computed at once, and waiting beyond them (then 503). */
+  hashConcurrency?: number;
+  hashQueue?: number;
+  /** Failed logins per username within the window before that username gets 429. */
+  loginFailureLimit?: number;
+  loginFailureWindowMs?: number;
 }
 
 /** Limits requests by the key `keyOf` answers. */

@@ -8,6 +8,7 @@ import {
 } from "../lib/core/accounts.ts";
 import type { CoreDeps } from "../lib/core/deps.ts";
 import { errors } from "../lib/protocol/errors.ts";
+import { requestIsHttps } from "./security.ts";
 
 export const sessionCookie = "salvioris_session";
 
@@ -24,11 +25,18 @@ export function tokenOf(req: Request): string | null {
   if (!cookies) return null;
   for (const part of cookies.split(";")) {
     const [name, ...value] = part.trim().split("=");
-    if (name === sessionCookie) {
-      return decodeURIComponent(value.join("=")) || null;
-    }
+    if (name === sessionCookie) return decodeToken(value.join("="));
   }
   return null;
+}
+
+/** A cookie value as a token; a malformed one (bad %-escapes) is no session, not an error. */
+function decodeToken(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw) || null;
+  } catch {
+    return null;
+  }
 }
 
 /** The caller of a request, or null. */
@@ -54,17 +62,18 @@ export function requireAuth(deps: CoreDeps): MiddlewareHandler<AuthEnv> {
 
 /** Sets the session cookie (Secure when the request came over HTTPS). */
 export function setSessionCookie(c: Context, token: string): void {
-  const https = new URL(c.req.url).protocol === "https:" ||
-    c.req.header("x-forwarded-proto") === "https";
   setCookie(c, sessionCookie, token, {
     httpOnly: true,
     sameSite: "Lax",
     path: "/",
-    secure: https,
+    secure: requestIsHttps(c.req.raw),
     maxAge: Math.floor(sessionTtlMs / 1000),
   });
 }
 
 export function clearSessionCookie(c: Context): void {
-  deleteCookie(c, sessionCookie, { path: "/" });
+  deleteCookie(c, sessionCookie, {
+    path: "/",
+    secure: requestIsHttps(c.req.raw),
+  });
 }

@@ -1,24 +1,21 @@
 /**
  * The embedded bus: one instance, nothing to install, and crash-safe on a Deno KV file.
  *
- * `append` is one atomic commit: the seq counter's check-and-set (versionstamp check), the nonce
- * record (expiring with the nonce TTL), the message in the recovery buffer (the entry that falls
- * out of it deleted in the same commit) and in the durable hand-off, and the backlog count. Only
- * once that commit succeeded is the message published, in-process, to the listener: whatever a
- * client received is on disk, a SIGKILL at any moment loses nothing anyone saw, the counter
+ * `append` is one atomic commit (`_kv_bus_append.ts`): the seq counter's check-and-set, the nonce
+ * record, the recovery buffer, the durable hand-off (`_kv_bus_handoff.ts`) and its backlog count.
+ * Only once that commit succeeded is the message published, in-process, to the listener: whatever
+ * a client received is on disk, so a SIGKILL at any moment loses nothing anyone saw, the counter
  * continues from the file (never from the store's head, which lags), and a nonce retried after a
  * restart is still a duplicate. Ephemeral events (`publish`) stay in memory.
  *
- * A group's appends run one after another (`SerialLanes`), and the counter's value and
+ * A group's appends run one after another (`SerialLanes`), and its counter's value and
  * versionstamp are remembered from the last commit, so an append without a nonce reads nothing
  * and its check-and-set succeeds at once; the check still guards against another process writing
  * the same file.
  */
 import type { BusEvent } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
-import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
-import { retryWhileLocked } from "../store/_kv_retry.ts";
 import {
   type AppendOutcome,
   backlogFull,
@@ -27,18 +24,11 @@ import {
   defaultHandoffMaxBacklog,
   type HandoffEntry,
   type MessageDraft,
-  recoveryBuffer,
 } from "./bus.ts";
 import { topics } from "./topics.ts";
 import { KvHandoff } from "./_kv_bus_handoff.ts";
-import {
-  backlogKey,
-  handoffKey,
-  nonceKey,
-  recentKey,
-  recentPrefix,
-  seqKey,
-} from "./_kv_bus_keys.ts";
+import { backlogKey, recentKey, recentPrefix, seqKey } from "./_kv_bus_keys.ts";
+import { KvAppender } from "./_kv_bus_append.ts";
 import { LocalDelivery } from "./_local_delivery.ts";
 import { SerialLanes } from "./_serial_lanes.ts";
 
@@ -52,22 +42,14 @@ export interface KvBusOptions {
   closeKv?: boolean;
 }
 
-/** A group's counter as last read or written: the seq and the versionstamp to check. */
-interface Counter {
-  seq: number | null;
-  versionstamp: string | null;
-}
-
 /** Refused commits (another process wrote the file) before an append gives up. */
 const maxCommitAttempts = 20;
-/** Groups whose counter is remembered; the least recently used is read again when needed. */
-const rememberedCounters = 10_000;
 
 export class KvBus implements Bus {
   #closed = false;
   #delivery = new LocalDelivery();
   #lanes = new SerialLanes();
-  #counters = new Map<string, Counter>();
+  #appender: KvAppender;
   #maxBacklog: number;
 
   private constructor(
@@ -76,6 +58,7 @@ export class KvBus implements Bus {
     private readonly options: KvBusOptions,
   ) {
     this.#maxBacklog = options.handoffMaxBacklog ?? defaultHandoffMaxBacklog;
+    this.#appender = new KvAppender(kv);
   }
 
   /** Opens the bus on `kv` (a file of its own, or the store's handle with `closeKv: false`). */
@@ -155,8 +138,8 @@ export class KvBus implements Bus {
   }
 
   async headSeq(groupId: string): Promise<number | null> {
-    const known = this.#counters.get(groupId);
-    if (known) return known.seq;
+    const known = this.#appender.known(groupId);
+    if (known !== undefined) return known;
     try {
       return (await this.kv.get<number>(seqKey(groupId))).value;
     } catch (err) {
@@ -212,13 +195,9 @@ export class KvBus implements Bus {
 
   /** One append inside its group's lane: read what the check needs, commit, then publish. */
   async #append(draft: MessageDraft, floor?: number): Promise<AppendOutcome> {
-    const g = draft.group_id;
-    const nonce = draft.nonce === null
-      ? null
-      : nonceKey(g, draft.author.id, draft.nonce);
     for (let attempt = 1; attempt <= maxCommitAttempts; attempt++) {
       if (this.#closed) throw closedError();
-      const { counter, prior } = await this.#read(g, nonce);
+      const { counter, prior } = await this.#appender.read(draft);
       if (prior) return { status: "duplicate", message: prior };
       if (counter.seq === null && floor === undefined) {
         return { status: "need_floor" };
@@ -226,25 +205,9 @@ export class KvBus implements Bus {
       if (this.handoff.backlog >= this.#maxBacklog) throw backlogFull();
       const seq = Math.max(counter.seq ?? 0, floor ?? 0) + 1;
       const message: Message = { ...draft, seq };
-      const entry = this.handoff.next;
-      const op = this.kv.atomic()
-        .check({ key: seqKey(g), versionstamp: counter.versionstamp })
-        .check({ key: handoffKey(entry), versionstamp: null })
-        .set(seqKey(g), seq)
-        .set(recentKey(g, seq), message, { expireIn: recoveryBuffer.maxAgeMs })
-        .set(handoffKey(entry), message)
-        .sum(backlogKey, 1n);
-      if (seq > recoveryBuffer.maxMessages) {
-        op.delete(recentKey(g, seq - recoveryBuffer.maxMessages));
-      }
-      if (nonce) {
-        op.check({ key: nonce, versionstamp: null })
-          .set(nonce, message, { expireIn: limits.nonceTtlMs });
-      }
-      const result = await retryWhileLocked(() => op.commit());
-      if (result.ok) {
-        this.#remember(g, { seq, versionstamp: result.versionstamp });
+      if (await this.#appender.commit(message, counter, this.handoff.next)) {
         this.handoff.appended();
+        const g = draft.group_id;
         this.#delivery.deliver(topics.group(g), {
           kind: "message",
           group_id: g,
@@ -253,45 +216,12 @@ export class KvBus implements Bus {
         return { status: "appended", message };
       }
       // Another process wrote the counter, the nonce or the entry: read them again.
-      this.#counters.delete(g);
       await this.handoff.resync();
     }
     throw new ChatError(
       "unavailable",
       "The message could not be ordered; try again",
     );
-  }
-
-  /** The group's counter (remembered, or read) and the nonce's first message, in one read. */
-  async #read(
-    groupId: string,
-    nonce: Deno.KvKey | null,
-  ): Promise<{ counter: Counter; prior: Message | null }> {
-    const known = this.#counters.get(groupId);
-    if (known && !nonce) return { counter: known, prior: null };
-    if (known && nonce) {
-      return {
-        counter: known,
-        prior: (await this.kv.get<Message>(nonce)).value,
-      };
-    }
-    const keys = nonce ? [seqKey(groupId), nonce] : [seqKey(groupId)];
-    const [seq, first] = await this.kv.getMany<unknown[]>(keys);
-    const counter = {
-      seq: seq.value as number | null,
-      versionstamp: seq.versionstamp,
-    };
-    this.#remember(groupId, counter);
-    return { counter, prior: (first?.value as Message | undefined) ?? null };
-  }
-
-  /** Remembers a counter, forgetting the least recently used one beyond the bound. */
-  #remember(groupId: string, counter: Counter): void {
-    this.#counters.delete(groupId);
-    this.#counters.set(groupId, counter);
-    if (this.#counters.size > rememberedCounters) {
-      this.#counters.delete(this.#counters.keys().next().value!);
-    }
   }
 }
 

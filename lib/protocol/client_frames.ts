@@ -1,7 +1,12 @@
 /** zod schemas of every client → server frame (PROTOCOL.md §2.2); parsed once at the edge. */
 import { z } from "zod";
 import { limits } from "./limits.ts";
-import { attachmentIds, hasContent } from "./attachment_fields.ts";
+import {
+  attachmentIds,
+  hasContent,
+  textBesideAttachments,
+} from "./attachment_fields.ts";
+import { opaqueString } from "./text_rules.ts";
 
 const id = z.string().min(1).max(64);
 const ref = z.string().max(limits.maxRefChars).optional();
@@ -17,7 +22,10 @@ const subscribe = z.object({
   type: z.literal("subscribe"),
   ref,
   group_ids: groupIds,
-  since: z.record(id, z.number().int().min(0)).optional(),
+  since: z.record(id, z.number().int().min(0)).refine(
+    (since) => Object.keys(since).length <= limits.maxGroupIdsPerFrame,
+    `since names more than ${limits.maxGroupIdsPerFrame} groups`,
+  ).optional(),
 });
 const unsubscribe = z.object({
   type: z.literal("unsubscribe"),
@@ -28,11 +36,9 @@ const message = z.object({
   type: z.literal("message"),
   ref,
   group_id: id,
-  text: z.string().max(limits.maxTextChars * 4).transform((s) => s.trim()).pipe(
-    z.string().max(limits.maxTextChars),
-  ),
-  nonce: z.string().min(1).max(limits.maxNonceChars).nullish(),
-  /** §5: the sender's unused uploads to this group. */
+  // §5: may be empty when the message carries attachments.
+  text: textBesideAttachments(limits.maxTextChars),
+  nonce: opaqueString(limits.maxNonceChars).nullish(),
   attachment_ids: attachmentIds,
 }).refine(hasContent, { message: "text is empty", path: ["text"] });
 const typingStart = z.object({

@@ -1,7 +1,12 @@
 /** zod schemas of HTTP request bodies and query strings (PROTOCOL.md §1). */
 import { z } from "zod";
 import { limits } from "./limits.ts";
-import { attachmentIds, hasContent } from "./attachment_fields.ts";
+import {
+  attachmentIds,
+  hasContent,
+  textBesideAttachments,
+} from "./attachment_fields.ts";
+import { displayName, opaqueString } from "./text_rules.ts";
 
 export const credentials = z.object({
   username: z.string().min(3).max(32).regex(
@@ -11,21 +16,22 @@ export const credentials = z.object({
   password: z.string().min(8).max(256),
 });
 
-/** Login accepts any name shape: a name that cannot exist just fails like a wrong one. */
+/**
+ * Login accepts any name shape within the register bounds: a name that cannot exist just fails
+ * like a wrong one. Beyond the bounds it is a bad request, refused before any store access.
+ */
 export const loginBody = z.object({
-  username: z.string(),
-  password: z.string(),
+  username: z.string().max(32),
+  password: z.string().max(256),
 });
 
 export const createGroup = z.object({
-  name: z.string().transform((s) => s.trim()).pipe(
-    z.string().min(1, "name is empty").max(limits.maxGroupNameChars),
-  ),
+  name: displayName(limits.maxGroupNameChars),
   public: z.boolean().optional().default(false),
 });
 
 export const joinGroup = z.object({
-  invite_code: z.string().min(1).max(64).optional(),
+  invite_code: opaqueString(64).optional(),
 });
 
 export const historyQuery = z.object({
@@ -35,10 +41,8 @@ export const historyQuery = z.object({
 });
 
 export const sendMessage = z.object({
-  text: z.string().max(limits.maxTextChars * 4).transform((s) => s.trim()).pipe(
-    z.string().max(limits.maxTextChars),
-  ),
-  nonce: z.string().min(1).max(limits.maxNonceChars).nullish(),
-  /** §5: the sender's unused uploads to this group. */
+  // §5: may be empty when the message carries attachments.
+  text: textBesideAttachments(limits.maxTextChars),
+  nonce: opaqueString(limits.maxNonceChars).nullish(),
   attachment_ids: attachmentIds,
 }).refine(hasContent, { message: "text is empty", path: ["text"] });

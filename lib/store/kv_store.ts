@@ -15,10 +15,11 @@ import { KvAttachments } from "./_kv_attachments.ts";
 import * as keys from "./_kv_keys.ts";
 import { atomicChunks } from "./_kv_batches.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
-import { retryWhileLocked } from "./_kv_retry.ts";
+import { openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
 import {
   getManyEntries,
   getManyValues,
+  listEntries,
   listLastKeyParts,
 } from "./_kv_reads.ts";
 
@@ -37,9 +38,15 @@ export class KvStore implements Store {
     this.#attachments = new KvAttachments(kv);
   }
 
-  /** Opens the KV database at `path` (Deno's default when undefined, ":memory:" for tests). */
-  static async open(path?: string): Promise<KvStore> {
-    return new KvStore(await Deno.openKv(path));
+  /**
+   * Opens the KV database at `path` (Deno's default when undefined, ":memory:" for tests),
+   * waiting up to `openTimeoutMs` for another process's lock on the file to clear.
+   */
+  static async open(
+    path?: string,
+    options: { openTimeoutMs?: number } = {},
+  ): Promise<KvStore> {
+    return new KvStore(await openKvWhenUnlocked(path, options.openTimeoutMs));
   }
 
   /** A store on an open handle (shared with the embedded bus); `close()` closes the handle. */
@@ -61,11 +68,11 @@ export class KvStore implements Store {
   }
 
   async userById(id: string): Promise<StoredUser | null> {
-    return (await this.#kv.get<StoredUser>(keys.userKey(id))).value;
+    return (await this.#get<StoredUser>(keys.userKey(id))).value;
   }
 
   async userByName(username: string): Promise<StoredUser | null> {
-    const id = (await this.#kv.get<string>(keys.userNameKey(username))).value;
+    const id = (await this.#get<string>(keys.userNameKey(username))).value;
     return id === null ? null : await this.userById(id);
   }
 
@@ -91,14 +98,14 @@ export class KvStore implements Store {
 
   async sessionByTokenHash(tokenHash: string): Promise<StoredSession | null> {
     const session =
-      (await this.#kv.get<StoredSession>(keys.sessionKey(tokenHash))).value;
+      (await this.#get<StoredSession>(keys.sessionKey(tokenHash))).value;
     return session && isLive(session) ? session : null;
   }
 
   async deleteSession(tokenHash: string): Promise<StoredSession | null> {
     const key = keys.sessionKey(tokenHash);
     while (true) {
-      const entry = await this.#kv.get<StoredSession>(key);
+      const entry = await this.#get<StoredSession>(key);
       if (entry.value === null) return null;
       // The check makes exactly one of two concurrent deleters answer the session.
       const res = await commit(this.#kv.atomic().check(entry).delete(key));
@@ -122,18 +129,17 @@ export class KvStore implements Store {
   }
 
   async groupById(id: string): Promise<StoredGroup | null> {
-    return (await this.#kv.get<StoredGroup>(keys.groupKey(id))).value;
+    return (await this.#get<StoredGroup>(keys.groupKey(id))).value;
   }
 
   async publicGroups(limit: number): Promise<StoredGroup[]> {
     const n = Math.floor(limit);
     if (!(n > 0)) return [];
-    const ids: string[] = [];
-    const iter = this.#kv.list<string>({ prefix: keys.publicGroupPrefix }, {
-      reverse: true,
-      limit: n,
-    });
-    for await (const entry of iter) ids.push(entry.value);
+    const ids = (await listEntries<string>(
+      this.#kv,
+      { prefix: keys.publicGroupPrefix },
+      { reverse: true, limit: n },
+    )).map((entry) => entry.value);
     return await getManyValues<StoredGroup>(this.#kv, ids.map(keys.groupKey));
   }
 
@@ -150,7 +156,7 @@ export class KvStore implements Store {
   async removeMember(groupId: string, userId: string): Promise<boolean> {
     const key = keys.memberKey(groupId, userId);
     while (true) {
-      const entry = await this.#kv.get(key);
+      const entry = await this.#get(key);
       if (entry.versionstamp === null) return false;
       const op = this.#kv.atomic()
         .check(entry)
@@ -161,20 +167,17 @@ export class KvStore implements Store {
   }
 
   async isMember(groupId: string, userId: string): Promise<boolean> {
-    return (await this.#kv.get(keys.memberKey(groupId, userId)))
+    return (await this.#get(keys.memberKey(groupId, userId)))
       .versionstamp !== null;
   }
 
   async groupsOfUser(userId: string): Promise<StoredGroup[]> {
-    const entries: { groupId: string; versionstamp: string }[] = [];
-    for await (
-      const entry of this.#kv.list({ prefix: keys.userGroupsPrefix(userId) })
-    ) {
-      entries.push({
-        groupId: entry.key.at(-1) as string,
-        versionstamp: entry.versionstamp,
-      });
-    }
+    const entries = (await listEntries(this.#kv, {
+      prefix: keys.userGroupsPrefix(userId),
+    })).map((entry) => ({
+      groupId: entry.key.at(-1) as string,
+      versionstamp: entry.versionstamp,
+    }));
     // Versionstamps grow with every commit to the database, so they order memberships.
     entries.sort((a, b) => a.versionstamp < b.versionstamp ? -1 : 1);
     return await getManyValues<StoredGroup>(
@@ -199,25 +202,19 @@ export class KvStore implements Store {
     toSeq: number,
   ): Promise<Message[]> {
     if (!(fromSeq <= toSeq)) return [];
-    const out: Message[] = [];
-    const iter = this.#kv.list<Message>({
+    const entries = await listEntries<Message>(this.#kv, {
       start: keys.messageKey(groupId, fromSeq),
       // `end` is exclusive; any key of this group with a larger seq closes the range.
       end: keys.messageKey(groupId, Math.floor(toSeq) + 1),
     });
-    for await (const entry of iter) out.push(entry.value);
-    return out;
+    return entries.map((entry) => entry.value);
   }
 
   async headSeq(groupId: string): Promise<number> {
-    const iter = this.#kv.list<Message>({
+    const [last] = await listEntries<Message>(this.#kv, {
       prefix: keys.messagesPrefix(groupId),
-    }, {
-      reverse: true,
-      limit: 1,
-    });
-    for await (const entry of iter) return entry.value.seq;
-    return 0;
+    }, { reverse: true, limit: 1 });
+    return last?.value.seq ?? 0;
   }
 
   async setReadSeq(
@@ -228,7 +225,7 @@ export class KvStore implements Store {
     checkReadSeq(seq);
     const key = keys.readKey(groupId, userId);
     while (true) {
-      const entry = await this.#kv.get<number>(key);
+      const entry = await this.#get<number>(key);
       if (entry.value !== null && entry.value >= seq) return entry.value;
       const res = await commit(this.#kv.atomic().check(entry).set(key, seq));
       if (res.ok) return seq;
@@ -254,11 +251,10 @@ export class KvStore implements Store {
   async readSeqsOfGroup(groupId: string): Promise<Map<string, number>> {
     const members = new Set(await this.memberIds(groupId));
     const out = new Map<string, number>();
-    for await (
-      const entry of this.#kv.list<number>({
-        prefix: keys.readsPrefix(groupId),
-      })
-    ) {
+    const entries = await listEntries<number>(this.#kv, {
+      prefix: keys.readsPrefix(groupId),
+    });
+    for (const entry of entries) {
       const userId = entry.key.at(-1) as string;
       // A former member's position stays stored for a rejoin, but is no member's position.
       if (members.has(userId)) out.set(userId, entry.value);
@@ -303,7 +299,7 @@ export class KvStore implements Store {
   async healthy(): Promise<boolean> {
     if (this.#closed) return false;
     try {
-      await this.#kv.get(keys.healthKey);
+      await this.#get(keys.healthKey);
       return true;
     } catch {
       return false;
@@ -316,6 +312,11 @@ export class KvStore implements Store {
       this.#kv.close();
     }
     return Promise.resolve();
+  }
+
+  /** One point read; a read refused for a locked file is asked again. */
+  #get<T>(key: Deno.KvKey): Promise<Deno.KvEntryMaybe<T>> {
+    return retryWhileLocked(() => this.#kv.get<T>(key));
   }
 
   /**

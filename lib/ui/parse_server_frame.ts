@@ -34,6 +34,7 @@ const checks: Record<ServerFrame["type"], (f: Obj) => boolean> = {
     ),
   unsubscribed: (f) => strs(f.group_ids),
   message: (f) => str(f.group_id) && message(f.message),
+  message_update: (f) => str(f.group_id) && message(f.message) && int(f.rev),
   typing_start: typing,
   typing_stop: typing,
   member_joined: (f) => str(f.group_id) && user(f.user),

@@ -40,17 +40,33 @@ export function parseInviteLink(text: string): Invite | null {
   return { groupId, code: code ? code.slice(0, 64) : null };
 }
 
-/** A same-site path to go to after login; anything else (other sites, `//x`) becomes "/". */
+const base = "http://next.invalid";
+
+/** C0 and C1 controls, DEL and the spaces a URL parser strips or a browser may ignore. */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
+const unsafeChars = /[\u0000-\u0020\u007F-\u009F\\]/;
+
+/**
+ * A same-origin path to go to after login; anything else becomes "/". The path is resolved the
+ * way a browser would (dot segments, `%2e`, backslashes) and only its path, query and hash are
+ * kept; a result a browser would read as another host (`//x`, `/\x`) is refused too, so inputs
+ * such as `/.//evil`, `/%2e//evil` or `/a/..//evil` cannot smuggle one out.
+ */
 export function safeNextPath(raw: string | null | undefined): string {
-  if (!raw || raw.length > 2000) return "/";
-  if (!raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) {
-    return "/";
-  }
+  if (!raw || raw.length > 2000 || !raw.startsWith("/")) return "/";
+  if (unsafeChars.test(raw) || !raw.isWellFormed()) return "/";
+  let url: URL;
   try {
-    const url = new URL(raw, "http://next.invalid");
-    if (url.origin !== "http://next.invalid") return "/";
-    return url.pathname + url.search + url.hash;
+    url = new URL(raw, base);
   } catch {
     return "/";
   }
+  if (url.origin !== base) return "/";
+  const path = url.pathname + url.search + url.hash;
+  if (
+    !path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\")
+  ) {
+    return "/";
+  }
+  return path;
 }

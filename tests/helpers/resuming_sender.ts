@@ -7,8 +7,10 @@
  */
 import { type Frame, GatewayClient } from "./gateway_client.ts";
 
-/** Most reconnections or retries of one message before the sender gives up. */
+/** Most retries of one message before the sender gives up. */
 const maxAttempts = 20;
+/** Pause between two attempts to reconnect. */
+const resumeDelayMs = 50;
 
 export interface ResumingSenderOptions {
   name: string;
@@ -19,6 +21,8 @@ export interface ResumingSenderOptions {
   wsUrls: string[];
   /** Called with every message frame it receives (for "echoed to anyone"). */
   onMessage?: (frame: Frame) => void;
+  /** How long it keeps trying to reconnect (default 5 s). */
+  resumeWithinMs?: number;
 }
 
 export class ResumingSender {
@@ -27,6 +31,9 @@ export class ResumingSender {
   /** How many times it resumed on another instance. */
   resumes = 0;
   #url = 0;
+  /** Messages sent so far over every `send` call: numbers its nonces uniquely. */
+  #sent = 0;
+  #pending: string | null = null;
 
   constructor(private readonly options: ResumingSenderOptions) {}
 
@@ -53,13 +60,25 @@ export class ResumingSender {
     await this.#open(undefined);
   }
 
-  /** Sends `count` messages, one after another, each once its predecessor was echoed. */
+  /** The nonce sent and not echoed yet, or null between messages. */
+  get pendingNonce(): string | null {
+    return this.#pending;
+  }
+
+  /**
+   * Sends `count` messages, one after another, each once its predecessor was echoed. Messages
+   * are numbered across calls, so every nonce of a sender is unique.
+   */
   async send(
     count: number,
     textOf = (n: number) => `${this.options.name} ${n}`,
   ) {
-    for (let n = 0; n < count; n++) {
-      await this.#sendOne(`${this.options.name}-${n}`, textOf(n));
+    for (let i = 0; i < count; i++) {
+      const n = this.#sent++;
+      const nonce = `${this.options.name}-${n}`;
+      this.#pending = nonce;
+      await this.#sendOne(nonce, textOf(n));
+      this.#pending = null;
     }
   }
 
@@ -104,7 +123,7 @@ export class ResumingSender {
       if (outcome.type === "message") return;
       if (outcome.type === "closed") {
         // §2.5: reconnect elsewhere, resume, and resend only if the replay lacks it.
-        await this.#resume();
+        await this.resume();
         continue;
       }
       if (outcome.type === "error" && outcome.code === "rate_limited") {
@@ -124,19 +143,26 @@ export class ResumingSender {
     );
   }
 
-  async #resume(): Promise<void> {
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+  /**
+   * Opens a new socket on the next URL (they are read afresh, so a test may replace one with a
+   * restarted instance's) and resumes from its last seen seq.
+   */
+  async resume(): Promise<void> {
+    const deadline = Date.now() + (this.options.resumeWithinMs ?? 5_000);
+    let last: unknown;
+    while (Date.now() < deadline) {
       this.#url = (this.#url + 1) % this.options.wsUrls.length;
       try {
         await this.#open(this.lastSeq);
         this.resumes++;
         return;
-      } catch {
+      } catch (err) {
         // That instance is the dead one (or is going): try the next.
-        await delay(50);
+        last = err;
+        await delay(resumeDelayMs);
       }
     }
-    throw new Error(`${this.options.name}: could not resume`);
+    throw new Error(`${this.options.name}: could not resume: ${last}`);
   }
 
   async #open(since: number | undefined): Promise<void> {

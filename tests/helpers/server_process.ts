@@ -4,6 +4,8 @@ export interface ServerProcess {
   url: string;
   wsUrl: string;
   port: number;
+  /** The process id, e.g. to read its memory from /proc. */
+  pid: number;
   env: Record<string, string>;
   /** SIGTERM and wait (graceful shutdown); SIGKILL if it has not exited within 15 s. */
   stop(): Promise<void>;
@@ -100,6 +102,7 @@ export async function startServerProcess(
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/gateway`,
     port,
+    pid: child.pid,
     env: fullEnv,
     stop,
     kill: () => finish("SIGKILL"),

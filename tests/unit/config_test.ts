@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../../lib/config.ts";
+import type { StartupError } from "../../lib/startup.ts";
 import { originAllowed } from "../../gateway/origin.ts";
 
 Deno.test("loadConfig gives laptop defaults for an empty environment", () => {
@@ -11,6 +12,51 @@ Deno.test("loadConfig gives laptop defaults for an empty environment", () => {
   assert.equal(config.mongodbUri, undefined);
   assert.deepEqual(config.allowedOrigins, []);
   assert.equal(config.heartbeatIntervalMs, 30_000);
+  assert.equal(config.startupTimeoutMs, 15_000);
+});
+
+Deno.test("loadConfig bounds anonymous work by default: auth budgets and socket caps", () => {
+  const config = loadConfig({});
+  assert.equal(config.http.authBurst, 10);
+  assert.equal(config.http.authPerMinute, 1200);
+  assert.equal(
+    config.http.hashConcurrency,
+    Math.max(1, navigator.hardwareConcurrency),
+  );
+  assert.equal(config.http.hashQueue, 64);
+  assert.equal(config.http.loginFailureLimit, 5);
+  assert.equal(config.http.loginFailureWindowMs, 300_000);
+  assert.deepEqual(config.sockets, {
+    maxSockets: 50_000,
+    maxPerAddress: 10_000,
+    maxUnidentified: 1_000,
+    maxUnidentifiedPerAddress: 50,
+  });
+});
+
+Deno.test("loadConfig reads the limits from the environment", () => {
+  const config = loadConfig({
+    STARTUP_TIMEOUT_MS: "2500",
+    AUTH_HASH_CONCURRENCY: "3",
+    AUTH_HASH_QUEUE: "7",
+    LOGIN_FAILURE_LIMIT: "2",
+    LOGIN_FAILURE_WINDOW_MS: "1000",
+    MAX_SOCKETS: "9",
+    MAX_SOCKETS_PER_ADDRESS: "8",
+    MAX_UNIDENTIFIED_SOCKETS: "7",
+    MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS: "6",
+  });
+  assert.equal(config.startupTimeoutMs, 2500);
+  assert.equal(config.http.hashConcurrency, 3);
+  assert.equal(config.http.hashQueue, 7);
+  assert.equal(config.http.loginFailureLimit, 2);
+  assert.equal(config.http.loginFailureWindowMs, 1000);
+  assert.deepEqual(config.sockets, {
+    maxSockets: 9,
+    maxPerAddress: 8,
+    maxUnidentified: 7,
+    maxUnidentifiedPerAddress: 6,
+  });
 });
 
 Deno.test("loadConfig refuses a bad value with a message naming it", () => {
@@ -19,6 +65,10 @@ Deno.test("loadConfig refuses a bad value with a message naming it", () => {
     /Invalid configuration: PORT/,
   );
   assert.throws(() => loadConfig({ REDIS_URL: "not a url" }), /REDIS_URL/);
+  assert.throws(
+    () => loadConfig({ MAX_SOCKETS: "0" }),
+    (err: StartupError) => err.setting === "MAX_SOCKETS",
+  );
 });
 
 Deno.test("ALLOWED_ORIGINS entries are trimmed and lose a trailing slash", () => {
