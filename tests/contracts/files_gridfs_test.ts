@@ -1,30 +1,113 @@
 /**
  * Runs the file-storage contract against MongoDB GridFS when `MONGODB_URI` is set, each case in
- * a fresh database that is dropped afterwards; otherwise one ignored test says why nothing ran.
+ * a fresh database that is dropped afterwards, and checks GridFS's own collections after deletes,
+ * failed writes and sweeps; otherwise one ignored test says why nothing ran.
  */
+import assert from "node:assert/strict";
 import { MongoClient } from "mongodb";
+import {
+  deleteMessageFiles,
+  sweepOrphanUploads,
+} from "../../lib/core/attachment_cleanup.ts";
+import { toAttachment } from "../../lib/core/attachments.ts";
 import { GridFsFiles } from "../../lib/files/gridfs_files.ts";
-import { filesContract } from "./files_contract.ts";
+import { KvStore } from "../../lib/store/kv_store.ts";
+import { attachment } from "./_store_contract_attachments.ts";
+import { chunked, filesContract, pattern } from "./files_contract.ts";
 
 const uri = Deno.env.get("MONGODB_URI");
+const driverOwned = { sanitizeOps: false, sanitizeResources: false };
+
+function testDbName(): string {
+  return `salvioris_test_${
+    crypto.randomUUID().replaceAll("-", "").slice(0, 16)
+  }`;
+}
+
+async function dropDatabase(uri: string, dbName: string): Promise<void> {
+  const client = new MongoClient(uri);
+  try {
+    await client.db(dbName).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
 
 if (uri) {
   filesContract("gridfs", async () => {
-    const dbName = `salvioris_test_${
-      crypto.randomUUID().replaceAll("-", "").slice(0, 16)
-    }`;
+    const dbName = testDbName();
     const files = await GridFsFiles.open(uri, { dbName });
     const cleanup = async () => {
       await files.close();
-      const client = new MongoClient(uri);
-      try {
-        await client.db(dbName).dropDatabase();
-      } finally {
-        await client.close();
-      }
+      await dropDatabase(uri, dbName);
     };
     return { files, second: () => GridFsFiles.open(uri, { dbName }), cleanup };
-  }, { sanitizeOps: false, sanitizeResources: false });
+  }, driverOwned);
+
+  Deno.test({
+    ...driverOwned,
+    name:
+      "gridfs files: deletes, failed writes, message deletion and sweeps leave no document in fs.files or fs.chunks",
+    fn: async () => {
+      const dbName = testDbName();
+      const files = await GridFsFiles.open(uri, { dbName });
+      const client = new MongoClient(uri);
+      const store = await KvStore.open(":memory:");
+      const docsOf = async (id: string) => {
+        const db = client.db(dbName);
+        return await db.collection("fs.files").countDocuments({
+          _id: id as never,
+        }) +
+          await db.collection("fs.chunks").countDocuments({ files_id: id });
+      };
+      try {
+        const kept = attachment();
+        const sent = attachment();
+        const orphan = {
+          ...attachment(),
+          created_at: "2020-01-01T00:00:00.000Z",
+        };
+        for (const a of [kept, sent, orphan]) {
+          await files.write(a.id, chunked(pattern(600_000), 50_000));
+          await store.createAttachment(a);
+        }
+        assert.ok(
+          await docsOf(sent.id) > 2,
+          "a 600 KB file spans several chunks",
+        );
+        await store.claimAttachments([kept.id, sent.id], "m:1");
+        assert.equal(
+          await deleteMessageFiles(store, files, {
+            attachments: [toAttachment(sent)],
+          }),
+          1,
+        );
+        assert.equal(await sweepOrphanUploads(store, files, Date.now()), 1);
+        assert.equal(await docsOf(sent.id), 0);
+        assert.equal(await docsOf(orphan.id), 0);
+        assert.ok(await docsOf(kept.id) > 0);
+
+        const failed = attachment().id;
+        let sentOnce = false;
+        await assert.rejects(files.write(
+          failed,
+          new ReadableStream({
+            pull(c) {
+              if (sentOnce) return c.error(new Error("cut"));
+              c.enqueue(pattern(800_000));
+              sentOnce = true;
+            },
+          }),
+        ));
+        assert.equal(await docsOf(failed), 0);
+      } finally {
+        await store.close();
+        await files.close();
+        await client.close();
+        await dropDatabase(uri, dbName);
+      }
+    },
+  });
 } else {
   console.log("gridfs files: contract ignored: MONGODB_URI is not set");
   Deno.test({
