@@ -22,8 +22,6 @@ export async function fileResponse(
     ),
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "sandbox",
-    // Bytes under an id never change; only members may read them, so no shared cache.
-    "Cache-Control": "private, max-age=31536000, immutable",
     "ETag": etag,
     "Accept-Ranges": "bytes",
   });

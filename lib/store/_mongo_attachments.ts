@@ -18,13 +18,19 @@ import {
 import type { StoredAttachment } from "./store.ts";
 import { collections } from "./_mongo_names.ts";
 
-type AttachmentDoc = Omit<StoredAttachment, "claimed_by">;
+type AttachmentDoc = Omit<StoredAttachment, "claimed_by"> & {
+  /**
+   * A hint, not the truth (the claims collection is): true once claimed, so the sweeper's query
+   * skips sent uploads instead of reading every one of them on every sweep.
+   */
+  claimed_hint?: boolean;
+};
 interface ClaimDoc {
   attachment_id: string;
   claimant: string;
 }
 
-const hidden = { projection: { _id: 0 } } as const;
+const hidden = { projection: { _id: 0, claimed_hint: 0 } } as const;
 const sweeper = "#sweeper";
 const DUPLICATE_KEY = 11000;
 
@@ -42,7 +48,7 @@ export class MongoAttachments {
   async createIndexes(): Promise<void> {
     await Promise.all([
       this.#records.createIndex({ id: 1 }, { unique: true }),
-      this.#records.createIndex({ created_at: 1, id: 1 }),
+      this.#records.createIndex({ claimed_hint: 1, created_at: 1, id: 1 }),
       this.#claims.createIndex({ attachment_id: 1 }, { unique: true }),
     ]);
   }
@@ -80,6 +86,9 @@ export class MongoAttachments {
         return id;
       }
     }
+    await this.#records.updateMany({ id: { $in: ids } }, {
+      $set: { claimed_hint: true },
+    });
     return null;
   }
 
@@ -90,7 +99,7 @@ export class MongoAttachments {
     });
     if (deletedCount > 0) {
       await this.#records.updateMany({ id: { $in: ids } }, {
-        $set: { message_seq: null },
+        $set: { message_seq: null, claimed_hint: false },
       });
     }
   }
@@ -111,14 +120,17 @@ export class MongoAttachments {
     // Claimed uploads are skipped page by page until `n` unclaimed ones are found.
     let after: { created_at: string; id: string } | null = null;
     while (out.length < n) {
-      const filter: Record<string, unknown> = after
-        ? {
-          $or: [
-            { created_at: { $gt: after.created_at, $lt: createdBefore } },
-            { created_at: after.created_at, id: { $gt: after.id } },
-          ],
-        }
-        : { created_at: { $lt: createdBefore } };
+      const filter: Record<string, unknown> = {
+        claimed_hint: { $ne: true },
+        ...(after
+          ? {
+            $or: [
+              { created_at: { $gt: after.created_at, $lt: createdBefore } },
+              { created_at: after.created_at, id: { $gt: after.id } },
+            ],
+          }
+          : { created_at: { $lt: createdBefore } }),
+      };
       const page = await this.#records.find(filter, hidden)
         .sort({ created_at: 1, id: 1 }).limit(100).toArray();
       if (page.length === 0) break;
