@@ -135,11 +135,7 @@ async function openFiles(config: Config): Promise<FileStorage> {
   }
 }
 
-function listen(
-  config: Config,
-  deps: CoreDeps,
-  files: FileStorage,
-): Promise<RunningServer> {
+function listen(config: Config, deps: CoreDeps): Promise<RunningServer> {
   return startServer({
     deps,
     settings: config,
@@ -147,7 +143,7 @@ function listen(
     host: config.host,
     shutdownGraceMs: config.shutdownGraceMs,
     http: config.http,
-    files: { storage: files, settings: config.uploads },
+    uploads: config.uploads,
     pages: (deps) =>
       pageRoutes({
         userFromRequest: async (req) =>
@@ -174,7 +170,8 @@ async function start(): Promise<RunningServer> {
     presence,
     instanceId,
     now: Date.now,
-  }, files);
+    files,
+  });
   console.log(
     `Salvioris listening on http://localhost:${server.port} ` +
       `(bus: ${config.redisUrl ? "redis" : "embedded (deno kv)"}, store: ${

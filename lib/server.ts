@@ -17,7 +17,6 @@ import { withDeadline } from "./core/deadline.ts";
 import { announce } from "./core/presence_announcer.ts";
 import type { CoreDeps } from "./core/deps.ts";
 import { PersistenceProjector } from "./persistence/projector.ts";
-import type { FileStorage } from "./files/files.ts";
 import type { UploadSettings } from "./core/uploads.ts";
 import { UploadQuota } from "./core/upload_quota.ts";
 import { startOrphanSweeper } from "./core/attachment_cleanup.ts";
@@ -30,8 +29,8 @@ export interface ServerOptions {
   pages?: (deps: CoreDeps) => Hono;
   http?: HttpRateSettings;
   shutdownGraceMs?: number;
-  /** §5: where attachments' bytes live, and upload limits; absent = no attachment routes. */
-  files?: { storage: FileStorage; settings: UploadSettings };
+  /** §5: upload limits; attachment routes are served when these and `deps.files` are given. */
+  uploads?: UploadSettings;
 }
 
 export interface RunningServer {
@@ -69,7 +68,9 @@ export async function startServer(
   });
   projector.start();
   const stopSweeper = startSweeper(gateway);
-  const files = options.files;
+  const files = deps.files && options.uploads
+    ? { storage: deps.files, settings: options.uploads }
+    : null;
   const stopOrphanSweeper = files
     ? startOrphanSweeper(deps.store, files.storage, {
       intervalMs: files.settings.sweepIntervalMs,
@@ -81,11 +82,13 @@ export async function startServer(
     gateway,
     pages: options.pages?.(deps),
     http: options.http,
-    uploads: files && {
-      files: files.storage,
-      quota: new UploadQuota(files.settings, deps.now),
-      maxBytes: files.settings.maxBytes,
-    },
+    uploads: files
+      ? {
+        files: files.storage,
+        quota: new UploadQuota(files.settings, deps.now),
+        maxBytes: files.settings.maxBytes,
+      }
+      : undefined,
   });
   const server = Deno.serve({
     port: options.port,
