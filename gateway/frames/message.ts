@@ -18,6 +18,7 @@ export async function handleMessage(
     groupId: frame.group_id,
     text: frame.text,
     nonce: frame.nonce ?? null,
+    subscribed: connection.streams.has(frame.group_id),
     attachmentIds: frame.attachment_ids,
   });
   if (result.duplicate) {

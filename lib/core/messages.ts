@@ -4,8 +4,9 @@
  * and persistence happen downstream; nothing here writes history or fans out.
  */
 import type { MessageDraft } from "../bus/bus.ts";
-import { ChatError, toChatError } from "../protocol/errors.ts";
+import { ChatError, errors, toChatError } from "../protocol/errors.ts";
 import type { Attachment, Message, User } from "../protocol/types.ts";
+import { withDeadline } from "./deadline.ts";
 import type { CoreDeps } from "./deps.ts";
 import { requireMember } from "./groups.ts";
 import { newId } from "./ids.ts";
@@ -17,7 +18,17 @@ export interface SendInput {
   nonce: string | null;
   /** §5: uploads to attach (validated and claimed by `sendWithAttachments`). */
   attachmentIds?: string[];
+  /**
+   * The sender's socket is subscribed to the group: its membership was checked against the store
+   * at subscribe, and leave events end the subscription on every instance. When the store is
+   * down or slow, that subscription vouches for the sender, so a conversation in progress
+   * continues through the bus (history catches up once the store is back).
+   */
+  subscribed?: boolean;
 }
+
+/** How long a subscribed sender's membership check waits for the store before trusting it. */
+const storeWaitMs = 500;
 
 export interface SendResult {
   message: Message;
@@ -31,7 +42,7 @@ export async function sendMessage(
   author: User,
   input: SendInput,
 ): Promise<SendResult> {
-  await requireMember(deps, input.groupId, author.id);
+  await checkSender(deps, input, author.id);
   const id = newId(deps.now());
   return await sendWithAttachments(deps.store, {
     groupId: input.groupId,
@@ -75,6 +86,23 @@ async function sendDraft(
     message: outcome.message,
     duplicate: outcome.status === "duplicate",
   };
+}
+
+/**
+ * Membership, from the store; for a subscribed socket the store has `storeWaitMs` to say no, and
+ * silence (down, slow) lets the subscription vouch. Only a "no" refuses.
+ */
+async function checkSender(deps: CoreDeps, input: SendInput, userId: string) {
+  if (!input.subscribed) {
+    return await requireMember(deps, input.groupId, userId);
+  }
+  const answer = deps.store.isMember(input.groupId, userId).catch(() => null);
+  const member = await withDeadline(answer, storeWaitMs, () => null);
+  if (member === false) {
+    throw errors.forbidden("You are not a member of this group", {
+      group_id: input.groupId,
+    });
+  }
 }
 
 async function append(deps: CoreDeps, draft: MessageDraft, floorSeq?: number) {

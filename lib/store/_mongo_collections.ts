@@ -1,5 +1,5 @@
 /** The MongoDB documents of the store, their typed collections and the indexes they rely on. */
-import type { Collection, Db } from "mongodb";
+import { type Collection, type Db, MongoServerError } from "mongodb";
 import type { Message } from "../protocol/types.ts";
 import type { StoredGroup, StoredSession, StoredUser } from "./store.ts";
 import { collections } from "./_mongo_names.ts";
@@ -23,7 +23,7 @@ export interface MembershipDoc {
   joined_at: Date;
 }
 
-/** A user's read position in a group. */
+/** A read position of a user in a group; the highest of a user's is theirs. */
 export interface ReadDoc {
   group_id: string;
   user_id: string;
@@ -52,21 +52,47 @@ export function storeCollections(db: Db): StoreCollections {
   };
 }
 
-/** Creates the indexes: the unique ones carry the contract's rules (idempotent). */
-export async function createIndexes(c: StoreCollections): Promise<void> {
+/**
+ * Creates the indexes: the unique ones carry the contract's rules (idempotent). Answers whether
+ * the server removes expired sessions itself (a TTL index); when it cannot, the caller must.
+ */
+export async function createIndexes(c: StoreCollections): Promise<boolean> {
   const unique = { unique: true };
-  await Promise.all([
+  const [ttl] = await Promise.all([
+    sessionExpiryIndex(c),
     c.users.createIndex({ username_lower: 1 }, unique),
     c.users.createIndex({ id: 1 }, unique),
     c.sessions.createIndex({ token_hash: 1 }, unique),
-    // MongoDB removes expired sessions itself, within about a minute.
-    c.sessions.createIndex({ expires_at_date: 1 }, { expireAfterSeconds: 0 }),
     c.groups.createIndex({ id: 1 }, unique),
     c.groups.createIndex({ public: 1, created_at: -1, id: -1 }),
     c.memberships.createIndex({ group_id: 1, user_id: 1 }, unique),
-    c.memberships.createIndex({ user_id: 1, joined_at: 1 }),
+    // `_id` last: groupsOfUser sorts by it to break ties, so the index gives the whole order.
+    c.memberships.createIndex({ user_id: 1, joined_at: 1, _id: 1 }),
     c.messages.createIndex({ group_id: 1, seq: 1 }, unique),
-    c.reads.createIndex({ group_id: 1, user_id: 1 }, unique),
-    c.reads.createIndex({ user_id: 1, group_id: 1 }),
+    // One document per position (see `_mongo_reads.ts`).
+    c.reads.createIndex({ group_id: 1, user_id: 1, seq: 1 }, unique),
   ]);
+  return ttl;
+}
+
+const NOT_IMPLEMENTED = 238;
+
+/**
+ * MongoDB removes expired sessions itself, within about a minute, through a TTL index. FerretDB
+ * 1.x answers NotImplemented to `expireAfterSeconds`; a plain index on the same field then serves
+ * the adapter's own sweep.
+ */
+async function sessionExpiryIndex(c: StoreCollections): Promise<boolean> {
+  try {
+    await c.sessions.createIndex({ expires_at_date: 1 }, {
+      expireAfterSeconds: 0,
+    });
+    return true;
+  } catch (err) {
+    if (!(err instanceof MongoServerError && err.code === NOT_IMPLEMENTED)) {
+      throw err;
+    }
+    await c.sessions.createIndex({ expires_at_date: 1 });
+    return false;
+  }
 }

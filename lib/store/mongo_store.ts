@@ -1,14 +1,26 @@
 /**
  * The `Store` port on MongoDB, mirroring `kv_store.ts` method by method. Unique indexes carry
  * the rules that KV enforces with versionstamp checks, so several processes may share a database.
+ *
+ * Indexes (created by `open`, in `_mongo_collections.ts`), and the methods whose queries they serve
+ * (`tests/contracts/store_mongo_indexes_test.ts` checks every query against them):
+ * - users `{username_lower}` unique: userByName, createUser's case-insensitive uniqueness
+ * - users `{id}` unique: userById, usersByIds
+ * - sessions `{token_hash}` unique: createSession, sessionByTokenHash, deleteSession
+ * - sessions `{expires_at_date}`: TTL (expireAfterSeconds 0) on MongoDB; a plain index serving
+ *   the adapter's own sweep where TTL indexes are not implemented (FerretDB 1.x)
+ * - groups `{id}` unique: groupById, groupsOfUser's second read
+ * - groups `{public, created_at: -1, id: -1}`: publicGroups
+ * - memberships `{group_id, user_id}` unique: addMember, removeMember, isMember, memberIds,
+ *   readSeqsOfGroup, createGroup
+ * - memberships `{user_id, joined_at, _id}`: groupsOfUser (its whole sort order)
+ * - messages `{group_id, seq}` unique: insertMessages' idempotency, messagesInRange, headSeq
+ * - reads `{group_id, user_id, seq}` unique: setReadSeq (insert-only, see `_mongo_reads.ts`),
+ *   readSeqsOfGroup, readSeqsOfUser (its `$in` of groups is one index seek per group)
+ *
+ * Tested against FerretDB 1.24 (SQLite backend), never against MongoDB itself: see README.
  */
-import {
-  type Collection,
-  MongoBulkWriteError,
-  MongoClient,
-  MongoServerError,
-  type OptionalUnlessRequiredId,
-} from "mongodb";
+import { type Document, MongoClient } from "mongodb";
 import type { Message, User } from "../protocol/types.ts";
 import type {
   Store,
@@ -24,6 +36,8 @@ import {
   storeCollections,
 } from "./_mongo_collections.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
+import * as reads from "./_mongo_reads.ts";
+import { insertUnlessDuplicate, isDuplicate } from "./_mongo_writes.ts";
 
 /** Options of `MongoStore.open`. */
 export interface MongoStoreOptions {
@@ -31,9 +45,11 @@ export interface MongoStoreOptions {
   dbName?: string;
   /** How long an operation waits for a reachable server; MongoDB's own default is 30 s. */
   serverSelectionTimeoutMS?: number;
+  /** Sees every command sent, as sent (tests check that each query has its index). */
+  onCommand?: (command: Document) => void;
 }
 
-const DUPLICATE_KEY = 11000;
+const SESSION_SWEEP_INTERVAL_MS = 60_000;
 const hidden = { projection: { _id: 0 } } as const;
 
 /** The `Store` port on MongoDB. */
@@ -41,14 +57,19 @@ export class MongoStore implements Store {
   #client: MongoClient;
   #c: StoreCollections;
   #attachments: MongoAttachments;
+  /** Without a TTL index (FerretDB), `createSession` deletes expired sessions now and then. */
+  #sweepsSessions: boolean;
+  #nextSweepAt = 0;
 
   private constructor(
     client: MongoClient,
     c: StoreCollections,
+    ttl: boolean,
     attachments: MongoAttachments,
   ) {
     this.#client = client;
     this.#c = c;
+    this.#sweepsSessions = !ttl;
     this.#attachments = attachments;
   }
 
@@ -61,13 +82,19 @@ export class MongoStore implements Store {
       // Optional Message fields must stay absent, not come back as null.
       ignoreUndefined: true,
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+      monitorCommands: options.onCommand !== undefined,
     });
+    const onCommand = options.onCommand;
+    if (onCommand) client.on("commandStarted", (e) => onCommand(e.command));
     try {
       await client.connect();
       const c = storeCollections(client.db(options.dbName));
       const attachments = new MongoAttachments(client.db(options.dbName));
-      await Promise.all([createIndexes(c), attachments.createIndexes()]);
-      return new MongoStore(client, c, attachments);
+      const [ttl] = await Promise.all([
+        createIndexes(c),
+        attachments.createIndexes(),
+      ]);
+      return new MongoStore(client, c, ttl, attachments);
     } catch (err) {
       await client.close();
       throw err;
@@ -108,6 +135,16 @@ export class MongoStore implements Store {
     await this.#c.sessions.replaceOne({ token_hash: tokenHash }, doc, {
       upsert: true,
     });
+    await this.#sweepExpiredSessions();
+  }
+
+  /** At most once a minute per process, so that a burst of logins costs one sweep. */
+  async #sweepExpiredSessions(): Promise<void> {
+    if (!this.#sweepsSessions || Date.now() < this.#nextSweepAt) return;
+    this.#nextSweepAt = Date.now() + SESSION_SWEEP_INTERVAL_MS;
+    await this.#c.sessions.deleteMany({
+      expires_at_date: { $lte: new Date() },
+    });
   }
 
   async sessionByTokenHash(tokenHash: string): Promise<StoredSession | null> {
@@ -119,16 +156,22 @@ export class MongoStore implements Store {
   }
 
   async deleteSession(tokenHash: string): Promise<StoredSession | null> {
-    const doc = await this.#c.sessions.findOneAndDelete(
-      { token_hash: tokenHash },
-      sessionProjection,
-    );
-    return doc && isLive(doc) ? doc : null;
+    // Not findOneAndDelete: FerretDB 1.x hands one document to every concurrent caller (and has
+    // no projection there). A delete by `_id` counts exactly, so exactly one deleter answers.
+    const doc = await this.#c.sessions.findOne({ token_hash: tokenHash });
+    if (!doc) return null;
+    const { deletedCount } = await this.#c.sessions.deleteOne({ _id: doc._id });
+    if (deletedCount !== 1) return null;
+    const { id, user_id, created_at, expires_at } = doc;
+    const session = { id, user_id, created_at, expires_at };
+    return isLive(session) ? session : null;
   }
 
   async createGroup(group: StoredGroup): Promise<void> {
-    // Standalone servers have no multi-document transactions. The owner's membership is written
-    // first, so whoever can see the group also sees its owner as a member.
+    // No multi-document transactions (standalone MongoDB, FerretDB 1.x), so the order makes it
+    // safe: the owner's membership first, the group second. A crash between the two leaves a
+    // membership of a group that does not exist, whose id nobody was told: readers skip it
+    // (groupsOfUser), and nothing lists it. The other order could leave an ownerless group.
     const owner = { group_id: group.id, user_id: group.owner_id };
     const membership = { ...owner, joined_at: new Date() };
     if (!await insertUnlessDuplicate(this.#c.memberships, membership)) {
@@ -137,9 +180,14 @@ export class MongoStore implements Store {
     try {
       await this.#c.groups.insertOne({ ...group });
     } catch (err) {
-      // Best effort: a membership left behind names a group nobody can see or list.
+      if (!isDuplicate(err)) {
+        // The insert may have been applied before the connection failed: removing the
+        // membership now could leave that group without its owner. An orphan membership is inert.
+        throw err;
+      }
+      // Another group holds this id: the membership just written is ours, not its owner's.
       await this.#c.memberships.deleteOne(owner).catch(() => {});
-      throw isDuplicate(err) ? groupExists(group.id) : err;
+      throw groupExists(group.id);
     }
   }
 
@@ -229,44 +277,24 @@ export class MongoStore implements Store {
     seq: number,
   ): Promise<number> {
     checkReadSeq(seq);
-    const filter = { group_id: groupId, user_id: userId };
-    // Two first writes may race to upsert; the loser's retry then updates the winner's document.
-    for (let attempt = 1;; attempt++) {
-      try {
-        const doc = await this.#c.reads.findOneAndUpdate(filter, {
-          $max: { seq },
-        }, {
-          upsert: true,
-          returnDocument: "after",
-        });
-        return doc?.seq ?? seq;
-      } catch (err) {
-        if (attempt >= 3 || !isDuplicate(err)) throw err;
-      }
-    }
+    return await reads.setReadSeq(this.#c.reads, groupId, userId, seq);
   }
 
   async readSeqsOfUser(
     userId: string,
     groupIds: string[],
   ): Promise<Map<string, number>> {
-    const docs = await this.#c.reads.find({
-      user_id: userId,
-      group_id: { $in: groupIds },
-    }).toArray();
-    return new Map(docs.map((d) => [d.group_id, d.seq]));
+    return await reads.readSeqsOfUser(this.#c.reads, userId, groupIds);
   }
 
   async readSeqsOfGroup(groupId: string): Promise<Map<string, number>> {
-    const [members, docs] = await Promise.all([
+    const [members, positions] = await Promise.all([
       this.memberIds(groupId),
-      this.#c.reads.find({ group_id: groupId }).toArray(),
+      reads.readSeqsOfGroup(this.#c.reads, groupId),
     ]);
     // A former member's position stays stored for a rejoin, but is no member's position.
     const current = new Set(members);
-    return new Map(
-      docs.filter((d) => current.has(d.user_id)).map((d) => [d.user_id, d.seq]),
-    );
+    return new Map([...positions].filter(([user]) => current.has(user)));
   }
 
   createAttachment(attachment: StoredAttachment): Promise<void> {
@@ -329,29 +357,4 @@ function groupExists(id: string): Error {
 function isLive(session: StoredSession): boolean {
   // An unparsable expiry counts as expired: NaN compares false.
   return Date.parse(session.expires_at) > Date.now();
-}
-
-/** Inserts a copy of `doc`; false when a unique index already holds its key. */
-async function insertUnlessDuplicate<T extends object>(
-  collection: Collection<T>,
-  doc: T,
-): Promise<boolean> {
-  try {
-    // Our documents carry no `_id`, so a copy of one is what the driver's type asks for.
-    await collection.insertOne({ ...doc } as OptionalUnlessRequiredId<T>);
-    return true;
-  } catch (err) {
-    if (isDuplicate(err)) return false;
-    throw err;
-  }
-}
-
-/** True for duplicate-key errors only: a bulk error counts when all its write errors are. */
-function isDuplicate(err: unknown): boolean {
-  if (err instanceof MongoBulkWriteError) {
-    const errors = [err.writeErrors].flat();
-    return errors.length > 0 && errors.every((e) => e.code === DUPLICATE_KEY) &&
-      err.result.getWriteConcernError() === undefined;
-  }
-  return err instanceof MongoServerError && err.code === DUPLICATE_KEY;
 }

@@ -139,6 +139,24 @@ export function messageCases(test: StoreCase): void {
     assert.equal((await s.readSeqsOfUser(bob.id, [g.id])).get(g.id), 17);
   });
 
+  test("setReadSeq() keeps the highest of concurrent moves round after round, and answers at least each", async (s) => {
+    // A store that applies updates as read-modify-write loses some of these (FerretDB 1.x did).
+    const { g, bob } = await groupOfTwo(s);
+    for (let round = 1; round <= 5; round++) {
+      const base = round * 100;
+      const seqs = [3, 9, 1, 7, 10, 2, 8, 5, 4, 6].map((n) => base + n);
+      const answers = await Promise.all(
+        seqs.map((seq) => s.setReadSeq(g.id, bob.id, seq)),
+      );
+      answers.forEach((answer, i) => assert.ok(answer >= seqs[i]));
+      assert.equal(
+        (await s.readSeqsOfUser(bob.id, [g.id])).get(g.id),
+        base + 10,
+      );
+      assert.equal((await s.readSeqsOfGroup(g.id)).get(bob.id), base + 10);
+    }
+  });
+
   test("readSeqsOfUser() answers the user's positions in the groups asked", async (s) => {
     const { g, ann, bob } = await groupOfTwo(s);
     const h = group(ann.id);

@@ -1,7 +1,8 @@
 /**
- * Runs the file-storage contract against MongoDB GridFS when `MONGODB_URI` is set, each case in
- * a fresh database that is dropped afterwards, and checks GridFS's own collections after deletes,
- * failed writes and sweeps; otherwise one ignored test says why nothing ran.
+ * Runs the file-storage contract against GridFS on a MongoDB-protocol server (the one
+ * `MONGODB_URI` names, or a private FerretDB for this file), each case in a fresh database that
+ * is dropped afterwards, and checks GridFS's own collections after deletes, failed writes and
+ * sweeps. Ignored with a printed reason when neither is available, unless `REQUIRE_MONGO=1`.
  */
 import assert from "node:assert/strict";
 import { MongoClient } from "mongodb";
@@ -14,15 +15,14 @@ import { GridFsFiles } from "../../lib/files/gridfs_files.ts";
 import { KvStore } from "../../lib/store/kv_store.ts";
 import { attachment } from "./_store_contract_attachments.ts";
 import { chunked, filesContract, pattern } from "./files_contract.ts";
+import {
+  mongoIgnore,
+  mongoTest,
+  sharedMongo,
+  testDbName,
+} from "../helpers/ferretdb_server.ts";
 
-const uri = Deno.env.get("MONGODB_URI");
 const driverOwned = { sanitizeOps: false, sanitizeResources: false };
-
-function testDbName(): string {
-  return `salvioris_test_${
-    crypto.randomUUID().replaceAll("-", "").slice(0, 16)
-  }`;
-}
 
 async function dropDatabase(uri: string, dbName: string): Promise<void> {
   const client = new MongoClient(uri);
@@ -33,8 +33,15 @@ async function dropDatabase(uri: string, dbName: string): Promise<void> {
   }
 }
 
-if (uri) {
+if (mongoIgnore) {
+  Deno.test({
+    name: "gridfs files: contract (needs MONGODB_URI or FerretDB)",
+    ignore: true,
+    fn: () => {},
+  });
+} else {
   filesContract("gridfs", async () => {
+    const { uri } = await sharedMongo();
     const dbName = testDbName();
     const files = await GridFsFiles.open(uri, { dbName });
     const cleanup = async () => {
@@ -44,11 +51,10 @@ if (uri) {
     return { files, second: () => GridFsFiles.open(uri, { dbName }), cleanup };
   }, driverOwned);
 
-  Deno.test({
-    ...driverOwned,
-    name:
-      "gridfs files: deletes, failed writes, message deletion and sweeps leave no document in fs.files or fs.chunks",
-    fn: async () => {
+  mongoTest(
+    "gridfs files: deletes, failed writes, message deletion and sweeps leave no document in fs.files or fs.chunks",
+    async () => {
+      const { uri } = await sharedMongo();
       const dbName = testDbName();
       const files = await GridFsFiles.open(uri, { dbName });
       const client = new MongoClient(uri);
@@ -107,12 +113,5 @@ if (uri) {
         await dropDatabase(uri, dbName);
       }
     },
-  });
-} else {
-  console.log("gridfs files: contract ignored: MONGODB_URI is not set");
-  Deno.test({
-    name: "gridfs files: contract (needs MONGODB_URI)",
-    ignore: true,
-    fn: () => {},
-  });
+  );
 }

@@ -150,6 +150,18 @@ function sessionCases(test: StoreCase): void {
     assert.equal(await s.deleteSession("hash-gone"), null);
   });
 
+  test("deleteSession() called concurrently answers the session to exactly one caller", async (s) => {
+    const owner = await withOwner(s);
+    for (let round = 0; round < 5; round++) {
+      const live = session(owner.id, day);
+      await s.createSession(`hash-race-${round}`, live);
+      const answers = await Promise.all(
+        [1, 2, 3, 4].map(() => s.deleteSession(`hash-race-${round}`)),
+      );
+      assert.deepStrictEqual(answers.filter((a) => a !== null), [live]);
+    }
+  });
+
   test("deleteSession() answers null for a session that never existed", async (s) => {
     assert.equal(await s.deleteSession("hash-never"), null);
   });

@@ -1,22 +1,31 @@
 /**
- * Runs the store contract against MongoDB when `MONGODB_URI` is set, each case in a fresh
- * database that is dropped afterwards; otherwise one ignored test says why nothing ran.
+ * Runs the store contract against a MongoDB-protocol server: the one `MONGODB_URI` names, or a
+ * private FerretDB for this file. Each case gets a fresh database, dropped afterwards. Ignored
+ * with a printed reason when neither is available, unless `REQUIRE_MONGO=1`.
  */
 import { MongoClient } from "mongodb";
 import { MongoStore } from "../../lib/store/mongo_store.ts";
+import {
+  mongoIgnore,
+  sharedMongo,
+  testDbName,
+} from "../helpers/ferretdb_server.ts";
 import { storeContract } from "./store_contract.ts";
 
-const uri = Deno.env.get("MONGODB_URI");
-
-if (uri) {
+if (mongoIgnore) {
+  Deno.test({
+    name: "mongo store: contract (needs MONGODB_URI or FerretDB)",
+    ignore: true,
+    fn: () => {},
+  });
+} else {
   storeContract("mongo", async () => {
-    const dbName = `salvioris_test_${
-      crypto.randomUUID().replaceAll("-", "").slice(0, 16)
-    }`;
-    const store = await MongoStore.open(uri, { dbName });
+    const server = await sharedMongo();
+    const dbName = testDbName();
+    const store = await MongoStore.open(server.uri, { dbName });
     const cleanup = async () => {
       await store.close();
-      const client = new MongoClient(uri);
+      const client = new MongoClient(server.uri);
       try {
         await client.db(dbName).dropDatabase();
       } finally {
@@ -29,12 +38,5 @@ if (uri) {
     // but on its own schedule.
     sanitizeOps: false,
     sanitizeResources: false,
-  });
-} else {
-  console.log("mongo store: contract ignored: MONGODB_URI is not set");
-  Deno.test({
-    name: "mongo store: contract (needs MONGODB_URI)",
-    ignore: true,
-    fn: () => {},
   });
 }

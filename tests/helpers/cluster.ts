@@ -1,11 +1,14 @@
 /**
  * Several real instances (`main.ts` processes) as one service: one private redis-server, one
- * shared Deno KV file, each instance on its own port. Everything started here is stopped in a
+ * shared store (a Deno KV file, or the MongoDB database `mongodbUri` names), each instance on its
+ * own port. Everything started here is stopped in a
  * `finally`, pass or fail, and a failing test prints the tail of every instance's output.
  */
 import assert from "node:assert/strict";
 import { dirname } from "node:path";
 import { KvStore } from "../../lib/store/kv_store.ts";
+import { MongoStore } from "../../lib/store/mongo_store.ts";
+import type { Store } from "../../lib/store/store.ts";
 import type { Message } from "../../lib/protocol/types.ts";
 import type { Frame } from "./gateway_client.ts";
 import { waitFor } from "./history.ts";
@@ -21,8 +24,10 @@ export interface Cluster {
   redis: RedisServer;
   /** The instances, named `n1`, `n2`, … (their `INSTANCE_ID`). */
   servers: ServerProcess[];
-  /** The KV file every instance shares. */
+  /** The KV file every instance shares (unused when the store is MongoDB). */
   kvPath: string;
+  /** Where the history of record is: `mongodbUri` when given, else `kvPath`. */
+  storeAt: string;
 }
 
 export interface ClusterOptions {
@@ -32,6 +37,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Start Redis with an fsynced append-only file, so its data survives a restart. */
   persistRedis?: boolean;
+  /** Every instance's `MONGODB_URI` (naming the database): the store instead of the KV file. */
+  mongodbUri?: string;
 }
 
 /** Runs `fn` with a fresh cluster and stops every process it started afterwards. */
@@ -49,6 +56,7 @@ export async function withCluster(
           KV_PATH: kvPath,
           REDIS_URL: redis.url,
           INSTANCE_ID: `n${i + 1}`,
+          ...(options.mongodbUri ? { MONGODB_URI: options.mongodbUri } : {}),
           ...options.env,
         })),
     );
@@ -57,7 +65,8 @@ export async function withCluster(
     }
     const failed = started.find((r) => r.status === "rejected");
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    await fn({ redis, servers, kvPath });
+    const storeAt = options.mongodbUri ?? kvPath;
+    await fn({ redis, servers, kvPath, storeAt });
   } catch (err) {
     servers.forEach((server, i) =>
       console.error(`--- n${i + 1} output ---\n${server.output().slice(-3000)}`)
@@ -70,12 +79,22 @@ export async function withCluster(
   }
 }
 
-/** The messages of a group held by the shared store itself (the history of record). */
+/** Opens the store at `storeAt`: a `mongodb://` URI naming its database, or a KV file path. */
+async function openStore(storeAt: string): Promise<Store> {
+  return /^mongodb(\+srv)?:\/\//.test(storeAt)
+    ? await MongoStore.open(storeAt)
+    : await KvStore.open(storeAt);
+}
+
+/**
+ * The messages of a group held by the shared store itself (the history of record); `storeAt` is
+ * the KV file or the MongoDB URI (`Cluster.storeAt`).
+ */
 export async function storedMessages(
-  kvPath: string,
+  storeAt: string,
   groupId: string,
 ): Promise<Message[]> {
-  const store = await KvStore.open(kvPath);
+  const store = await openStore(storeAt);
   try {
     return await store.messagesInRange(
       groupId,
@@ -103,7 +122,7 @@ export async function readiness(
 export async function assertExactlyOnce(
   history: Frame[],
   echoed: Map<string, Frame>,
-  kvPath: string,
+  storeAt: string,
   groupId: string,
 ): Promise<void> {
   const head = history.length;
@@ -121,7 +140,7 @@ export async function assertExactlyOnce(
   const stored = await waitFor(
     `the store to hold seq 1..${head}`,
     async () => {
-      const messages = await storedMessages(kvPath, groupId);
+      const messages = await storedMessages(storeAt, groupId);
       return messages.length === head ? messages : undefined;
     },
     { timeoutMs: 30_000, intervalMs: 200 },

@@ -18,9 +18,18 @@ async function memoryOf(pid: number, field: "VmRSS" | "VmHWM") {
   return Number(kib[1]) * 1024;
 }
 
-/** Resets the process's peak resident size to its current size (Linux `clear_refs` 5). */
+/**
+ * Resets the process's peak resident size to its current size (Linux `clear_refs` 5). Where that
+ * is refused the old peak stays, which can only make the measured growth larger, never hide it.
+ */
 async function resetPeak(pid: number): Promise<void> {
-  await Deno.writeTextFile(`/proc/${pid}/clear_refs`, "5");
+  try {
+    await Deno.writeTextFile(`/proc/${pid}/clear_refs`, "5");
+  } catch (err) {
+    console.warn(
+      `auth memory: cannot reset the peak (${(err as Error).message})`,
+    );
+  }
 }
 
 /** `n` wrong-password logins at once, each for a different (unknown) username. */
