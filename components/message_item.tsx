@@ -51,7 +51,9 @@ export function MessageItem(
       )}
       {message.deleted
         ? <p class="msg-text msg-text--deleted">This message was deleted.</p>
-        : <MessageText text={message.text} />}
+        : message.text || !message.attachments?.length
+        ? <MessageText text={message.text} />
+        : null}
       {message.attachments?.length && !message.deleted
         ? (
           <AttachmentList
