@@ -23,7 +23,7 @@ type AttachmentDoc = Omit<StoredAttachment, "claimed_by"> & {
    * A hint, not the truth (the claims collection is): true once claimed, so the sweeper's query
    * skips sent uploads instead of reading every one of them on every sweep.
    */
-  claimed_hint?: boolean;
+  claimed_hint: boolean;
 };
 interface ClaimDoc {
   attachment_id: string;
@@ -50,12 +50,13 @@ export class MongoAttachments {
       this.#records.createIndex({ id: 1 }, { unique: true }),
       this.#records.createIndex({ claimed_hint: 1, created_at: 1, id: 1 }),
       this.#claims.createIndex({ attachment_id: 1 }, { unique: true }),
+      this.#claims.createIndex({ attachment_id: 1, claimant: 1 }),
     ]);
   }
 
   async create(a: StoredAttachment): Promise<void> {
     const { claimed_by, ...record } = a;
-    await this.#records.insertOne({ ...record });
+    await this.#records.insertOne({ ...record, claimed_hint: false });
     if (claimed_by !== null) await this.claim([a.id], claimed_by);
   }
 
@@ -117,32 +118,28 @@ export class MongoAttachments {
     const n = Math.floor(limit);
     if (!(n > 0)) return [];
     const out: StoredAttachment[] = [];
-    // Claimed uploads are skipped page by page until `n` unclaimed ones are found.
-    let after: { created_at: string; id: string } | null = null;
+    const seen = new Set<string>();
+    // Pages go by creation time; a claimed upload whose hint was lost is skipped here.
+    let from: string | null = null;
     while (out.length < n) {
-      const filter: Record<string, unknown> = {
-        claimed_hint: { $ne: true },
-        ...(after
-          ? {
-            $or: [
-              { created_at: { $gt: after.created_at, $lt: createdBefore } },
-              { created_at: after.created_at, id: { $gt: after.id } },
-            ],
-          }
-          : { created_at: { $lt: createdBefore } }),
-      };
-      const page = await this.#records.find(filter, hidden)
-        .sort({ created_at: 1, id: 1 }).limit(100).toArray();
-      if (page.length === 0) break;
-      const claims = await this.#claimsOf(page.map((d) => d.id));
-      for (const doc of page) {
+      const page = await this.#records.find({
+        claimed_hint: false,
+        created_at: from === null
+          ? { $lt: createdBefore }
+          : { $gte: from, $lt: createdBefore },
+      }, hidden).sort({ created_at: 1, id: 1 }).limit(n + 100).toArray();
+      const fresh = page.filter((d) => !seen.has(d.id));
+      if (fresh.length === 0) break;
+      const claims = await this.#claimsOf(fresh.map((d) => d.id));
+      for (const doc of fresh) {
+        seen.add(doc.id);
         // A sweep that died between its claim and its delete left `#sweeper`: sweep it again.
         const holder = claims.get(doc.id);
         if ((!holder || holder === sweeper) && out.length < n) {
           out.push({ ...doc, claimed_by: null });
         }
       }
-      after = page.at(-1)!;
+      from = page.at(-1)!.created_at;
     }
     return out;
   }
