@@ -28,6 +28,11 @@ export interface ConnectionOptions {
 
 /** Bytes queued to a client before it counts as too slow and is disconnected. */
 export const maxBufferedBytes = 4 * 1024 * 1024;
+/** Queued bytes above which a replay waits (a quarter of the limit, so live events fit too). */
+export const replayHighWaterBytes = maxBufferedBytes / 4;
+/** A replay waiting this long without the queue shrinking at all: the client stopped reading. */
+const replayStallMs = 30_000;
+const pollMs = 10;
 
 const OPEN = 1;
 
@@ -47,6 +52,8 @@ export class Connection {
   readonly rejections: WindowCounter;
   #socket: SocketLike;
   #closed = false;
+  /** Set once an identity is being established (cookie or `identify`): one socket, one user. */
+  #identityClaimed = false;
   #now: () => number;
 
   constructor(options: ConnectionOptions) {
@@ -73,6 +80,21 @@ export class Connection {
     return this.caller?.user.id ?? null;
   }
 
+  /**
+   * Claims the socket's one identity, synchronously, before any await: a second `identify`
+   * (also one racing the cookie's `ready`) then finds it taken. False when it was taken already.
+   */
+  claimIdentity(): boolean {
+    if (this.#identityClaimed) return false;
+    this.#identityClaimed = true;
+    return true;
+  }
+
+  /** Gives the claim back when identifying failed before `ready`, so the client may retry. */
+  releaseIdentity(): void {
+    if (!this.caller) this.#identityClaimed = false;
+  }
+
   get closed(): boolean {
     return this.#closed || this.#socket.readyState !== OPEN;
   }
@@ -97,6 +119,34 @@ export class Connection {
     } catch {
       this.close(CloseCode.goingAway, "Send failed");
     }
+  }
+
+  /**
+   * Replay pacing: null when the send queue is below the high-water mark, else a promise that
+   * settles once it is (or the socket closed). Deno's WebSocket has no drain event, so the queue
+   * is polled; a client whose queue does not shrink for 30 s is closed as too slow (4003).
+   */
+  room(): Promise<void> | null {
+    if (this.closed || this.#socket.bufferedAmount <= replayHighWaterBytes) {
+      return null;
+    }
+    return new Promise((resolve) => {
+      let lowest = this.#socket.bufferedAmount;
+      let progressAt = this.#now();
+      const check = () => {
+        const queued = this.#socket.bufferedAmount;
+        if (this.closed || queued <= replayHighWaterBytes) return resolve();
+        if (queued < lowest) {
+          lowest = queued;
+          progressAt = this.#now();
+        } else if (this.#now() - progressAt > replayStallMs) {
+          this.close(CloseCode.tooSlow, "The client stopped reading");
+          return resolve();
+        }
+        setTimeout(check, pollMs);
+      };
+      setTimeout(check, pollMs);
+    });
   }
 
   /** Stops delivering a group's messages to this socket. */

@@ -18,6 +18,12 @@ export interface GroupStreamSink {
   /** Tells the client to reload the group over HTTP. */
   resync(): void;
   fill: FillMissed;
+  /**
+   * Replay pacing: null when the socket can take more now, else a promise that settles once its
+   * send queue has drained enough. Replays and gap fills wait on it between messages, so a large
+   * catch-up never floods the socket's bounded queue (which would close it as too slow).
+   */
+  room?(): Promise<void> | null;
 }
 
 /** Most live messages held while catching up before the stream gives up and resyncs. */
@@ -39,9 +45,7 @@ export class GroupStream {
 
   /** Ends the subscribe phase: sends the replay, then what arrived meanwhile. */
   async begin(lastSeq: number, replay: Array<{ seq: number }>): Promise<void> {
-    for (const message of replay) {
-      this.sink.sendText(this.sink.serialize(message));
-    }
+    if (!await this.#sendPaced(replay)) return;
     this.#lastSeq = Math.max(lastSeq, replay.at(-1)?.seq ?? 0);
     await this.#drain();
   }
@@ -71,6 +75,17 @@ export class GroupStream {
     this.#pending = [];
   }
 
+  /** Sends loaded messages in order, waiting for room between them; false once closed. */
+  async #sendPaced(messages: unknown[]): Promise<boolean> {
+    for (const message of messages) {
+      const wait = this.sink.room?.();
+      if (wait) await wait;
+      if (this.#closed) return false;
+      this.sink.sendText(this.sink.serialize(message));
+    }
+    return !this.#closed;
+  }
+
   /** Flushes held messages, filling any hole from the fill source. */
   async #drain(): Promise<void> {
     while (!this.#closed) {
@@ -95,9 +110,8 @@ export class GroupStream {
           );
         }
         if (this.#closed) return;
-        if (missed) {
-          for (const m of missed) this.sink.sendText(this.sink.serialize(m));
-        } else this.sink.resync();
+        if (!missed) this.sink.resync();
+        else if (!await this.#sendPaced(missed)) return;
       }
       this.#lastSeq = next.seq;
       this.sink.sendText(next.text);

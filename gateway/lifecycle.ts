@@ -31,6 +31,8 @@ export function attachSocket(
     rates: gw.settings.rates,
   });
   gw.hub.open.add(connection);
+  // Claimed now, before any frame can arrive: an `identify` racing the cookie's `ready` loses.
+  if (caller) connection.claimIdentity();
   // A valid cookie identifies the socket as soon as `ready` is sent: it is not anonymous.
   gw.admission.opened(connection, address, { anonymous: caller === null });
   socket.onopen = () => {

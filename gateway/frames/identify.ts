@@ -15,20 +15,28 @@ export async function handleIdentify(
   connection: Connection,
   frame: FrameOf<"identify">,
 ): Promise<void> {
-  if (connection.caller) throw errors.badRequest("Already identified");
-  const caller = await authenticate(gw.deps, frame.token);
-  if (!caller) {
-    connection.sendError(
-      errors.unauthorized("Invalid or expired token"),
-      frame.ref,
+  if (!connection.claimIdentity()) {
+    throw errors.badRequest(
+      "This socket is already identified: one socket, one identity",
     );
-    connection.close(CloseCode.unauthorized, "Unauthorized");
-    return;
   }
-  await becomeReady(gw, connection, caller);
+  try {
+    const caller = await authenticate(gw.deps, frame.token);
+    if (!caller) {
+      connection.sendError(
+        errors.unauthorized("Invalid or expired token"),
+        frame.ref,
+      );
+      connection.close(CloseCode.unauthorized, "Unauthorized");
+      return;
+    }
+    await becomeReady(gw, connection, caller);
+  } finally {
+    connection.releaseIdentity();
+  }
 }
 
-/** Registers the socket, sends `ready` and announces presence. */
+/** Registers the socket, sends `ready` and announces presence; the caller claimed the identity. */
 export async function becomeReady(
   gw: Gateway,
   connection: Connection,

@@ -59,11 +59,20 @@ async function subscribeOne(
     serialize: (message) => messageFrameText(message as Message),
     resync: () => connection.send({ type: "resync", group_id: groupId }),
     fill: (after, to) => missedMessages(deps, groupId, after, to),
+    room: () => connection.room(),
   });
   connection.streams.get(groupId)?.close();
   connection.streams.set(groupId, stream);
   // Join the topic before reading the head: every later message then arrives live.
   await hub.link(connection, groupId);
+  // A leave between the first check and the link published its `member_left` before this socket
+  // listened, so nothing ended the new link: check again now that any later leave reaches it.
+  if (!await deps.store.isMember(groupId, connection.userId!)) {
+    hub.unsubscribe(connection, groupId);
+    throw errors.forbidden("You are not a member of this group", {
+      group_id: groupId,
+    });
+  }
   const head = await groupHead(deps, groupId);
   let replay: Message[] = [];
   if (since !== undefined && since !== head) {

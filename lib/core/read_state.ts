@@ -4,7 +4,11 @@ import type { CoreDeps } from "./deps.ts";
 import { requireMember } from "./groups.ts";
 import { groupHead } from "./history.ts";
 
-/** Marks messages up to `seq` (clamped to the head) read; answers the stored position. */
+/**
+ * Marks messages up to `seq` (clamped to the head) read; answers the stored position. Only a
+ * move forward is told to the group: a repeated or older `read` publishes nothing, so a client
+ * (or a loop) re-sending its position cannot flood every subscriber with receipts.
+ */
 export async function markRead(
   deps: CoreDeps,
   userId: string,
@@ -13,8 +17,11 @@ export async function markRead(
 ): Promise<number> {
   await requireMember(deps, groupId, userId);
   const target = Math.min(seq, await groupHead(deps, groupId));
+  const before = (await deps.store.readSeqsOfUser(userId, [groupId]))
+    .get(groupId) ?? 0;
+  if (target <= before) return before;
   const stored = await deps.store.setReadSeq(groupId, userId, target);
-  if (stored === target && target > 0) {
+  if (stored === target) {
     await deps.bus.publish(topics.group(groupId), {
       kind: "read",
       group_id: groupId,

@@ -8,7 +8,8 @@ import {
 } from "./attachment_fields.ts";
 import { opaqueString } from "./text_rules.ts";
 
-const id = z.string().min(1).max(64);
+// Ids are ours (letters, digits, `_`, `-`): anything else names nothing and is no store key.
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "is not an id");
 const ref = z.string().max(limits.maxRefChars).optional();
 const groupIds = z.array(id).min(1).max(limits.maxGroupIdsPerFrame);
 

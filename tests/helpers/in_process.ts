@@ -8,6 +8,7 @@ import { KvBus } from "../../lib/bus/kv_bus.ts";
 import { MemoryPresence } from "../../lib/presence/memory_presence.ts";
 import { type RunningServer, startServer } from "../../lib/server.ts";
 import { KvStore } from "../../lib/store/kv_store.ts";
+import type { Store } from "../../lib/store/store.ts";
 
 export interface InProcessServer {
   server: RunningServer;
@@ -23,15 +24,21 @@ const defaultRates: RateSettings = {
   messagesPerSec: 100,
 };
 
+export interface InProcessOptions {
+  /** Wraps the real store the server uses, e.g. to hold a call at a chosen moment. */
+  wrapStore?: (store: Store) => Store;
+}
+
 /** Starts an instance on a free port; stop it with `server.shutdown()`. */
 export async function startInProcess(
   rates: RateSettings = defaultRates,
+  options: InProcessOptions = {},
 ): Promise<InProcessServer> {
   const kv = await Deno.openKv(":memory:");
   const store = KvStore.fromKv(kv);
   const server = await startServer({
     deps: {
-      store,
+      store: options.wrapStore?.(store) ?? store,
       bus: await KvBus.open(kv, { closeKv: false }),
       presence: new MemoryPresence(),
       instanceId: "in-process",

@@ -54,3 +54,23 @@ Deno.test("parseClientFrame says why, and keeps a readable ref for the error", (
     !missing.ok && missing.message === "Cannot parse frame: type is missing",
   );
 });
+
+Deno.test("parseClientFrame refuses ids that cannot be ours before any store access", () => {
+  for (
+    const bad of [
+      { type: "subscribe", group_ids: ["x".repeat(65)] },
+      { type: "subscribe", group_ids: ["a\uD800"] },
+      { type: "message", group_id: "a/b", text: "hi" },
+      { type: "read", group_id: "", seq: 1 },
+      {
+        type: "subscribe",
+        group_ids: ["g"],
+        since: Object.fromEntries(
+          Array.from({ length: 101 }, (_, i) => [`g${i}`, 0]),
+        ),
+      },
+    ]
+  ) {
+    assert.equal(parseClientFrame(JSON.stringify(bad)).ok, false);
+  }
+});

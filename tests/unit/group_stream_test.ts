@@ -54,3 +54,44 @@ Deno.test("GroupStream delivers nothing after close", async () => {
   stream.offer(1, "live:1");
   assert.deepEqual(sent, []);
 });
+
+Deno.test("GroupStream waits for room in the socket's queue between replayed messages", async () => {
+  const sent: string[] = [];
+  let open!: () => void;
+  let full = true;
+  const stream = new GroupStream({
+    sendText: (t) => sent.push(t),
+    serialize: (m) => `replay:${(m as { seq: number }).seq}`,
+    resync: () => sent.push("resync"),
+    fill: () => Promise.resolve([]),
+    room: () =>
+      sent.length === 1 && full
+        ? new Promise<void>((r) => open = () => (full = false, r()))
+        : null,
+  });
+  const done = stream.begin(0, [{ seq: 1 }, { seq: 2 }, { seq: 3 }]);
+  stream.offer(4, "live:4");
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(sent, ["replay:1"]);
+  open();
+  await done;
+  assert.deepEqual(sent, ["replay:1", "replay:2", "replay:3", "live:4"]);
+});
+
+Deno.test("GroupStream stops a paced replay when it is closed", async () => {
+  const sent: string[] = [];
+  let open!: () => void;
+  const stream = new GroupStream({
+    sendText: (t) => sent.push(t),
+    serialize: (m) => `replay:${(m as { seq: number }).seq}`,
+    resync: () => sent.push("resync"),
+    fill: () => Promise.resolve([]),
+    room: () => sent.length === 1 ? new Promise<void>((r) => open = r) : null,
+  });
+  const done = stream.begin(0, [{ seq: 1 }, { seq: 2 }]);
+  await new Promise((r) => setTimeout(r, 10));
+  stream.close();
+  open();
+  await done;
+  assert.deepEqual(sent, ["replay:1"]);
+});
