@@ -15,6 +15,7 @@
  */
 import { ChatError } from "../protocol/errors.ts";
 import type { Message } from "../protocol/types.ts";
+import { getManyEntries, listEntries } from "../store/_kv_reads.ts";
 import { retryWhileLocked } from "../store/_kv_retry.ts";
 import type { HandoffEntry } from "./bus.ts";
 import { backlogKey, handoffKey, handoffPrefix } from "./_kv_bus_keys.ts";
@@ -25,7 +26,7 @@ export const maxHandoffBatch = 1000;
 const maxAckPerCommit = 100;
 /** Wrapping addition of 2^64 - n subtracts n from a `Deno.KvU64`. */
 const u64 = 1n << 64n;
-const entryId = /^[1-9]\d{0,15}$/;
+const entryId = /^[1-9]\d{0,14}$/;
 
 /** An entry handed to a consumer and not yet acknowledged. */
 interface Taken {
@@ -52,7 +53,8 @@ export class KvHandoff {
 
   /** Reads the backlog count and the last entry number from the file. */
   static async load(kv: Deno.Kv, claimIdleMs: number): Promise<KvHandoff> {
-    const count = (await kv.get<Deno.KvU64>(backlogKey)).value;
+    const count =
+      (await retryWhileLocked(() => kv.get<Deno.KvU64>(backlogKey))).value;
     return new KvHandoff(
       kv,
       claimIdleMs,
@@ -61,14 +63,18 @@ export class KvHandoff {
     );
   }
 
-  /** The number of the next entry an append writes. */
-  get next(): number {
-    return this.#next;
+  /**
+   * Takes the number of the entry an append is about to write. Appends of different groups
+   * commit side by side, so each takes its own number before committing; one whose commit is
+   * refused leaves a gap, which costs nothing. A group's appends take theirs one after another,
+   * so its entries are numbered in seq order.
+   */
+  reserve(): number {
+    return this.#next++;
   }
 
-  /** Records that an append committed entry `next` (one more waits) and wakes waiting readers. */
+  /** Records that an append committed its entry (one more waits) and wakes waiting readers. */
   appended(): void {
-    this.#next++;
     this.backlog++;
     for (const wake of this.#wakeReaders) wake();
   }
@@ -125,9 +131,12 @@ export class KvHandoff {
     const now = Date.now();
     const seen = new Set<number>();
     const out: HandoffEntry[] = [];
-    for await (
-      const entry of this.kv.list<Message>({ prefix: handoffPrefix }, { limit })
-    ) {
+    const listed = await listEntries<Message>(
+      this.kv,
+      { prefix: handoffPrefix },
+      { limit },
+    );
+    for (const entry of listed) {
       const n = entry.key.at(-1) as number;
       seen.add(n);
       const taken = this.#taken.get(n);
@@ -172,14 +181,11 @@ export class KvHandoff {
     for (;;) {
       const stamps = new Map(known);
       const unknown = entries.filter((n) => !known.has(n));
-      for (let i = 0; i < unknown.length; i += 10) {
-        const read = await this.kv.getMany(
-          unknown.slice(i, i + 10).map(handoffKey),
-        );
-        for (const entry of read) {
-          if (entry.versionstamp === null) continue;
-          stamps.set(entry.key.at(-1) as number, entry.versionstamp);
-        }
+      for (
+        const entry of await getManyEntries(this.kv, unknown.map(handoffKey))
+      ) {
+        if (entry.versionstamp === null) continue;
+        stamps.set(entry.key.at(-1) as number, entry.versionstamp);
       }
       const op = this.kv.atomic();
       for (const [n, versionstamp] of stamps) {
@@ -199,7 +205,9 @@ export class KvHandoff {
 
 /** The number of the newest hand-off entry, or 0 when there is none. */
 async function lastEntry(kv: Deno.Kv): Promise<number> {
-  const iter = kv.list({ prefix: handoffPrefix }, { reverse: true, limit: 1 });
-  for await (const entry of iter) return entry.key.at(-1) as number;
-  return 0;
+  const [last] = await listEntries(kv, { prefix: handoffPrefix }, {
+    reverse: true,
+    limit: 1,
+  });
+  return (last?.key.at(-1) as number | undefined) ?? 0;
 }

@@ -9,9 +9,10 @@
  * restart is still a duplicate. Ephemeral events (`publish`) stay in memory.
  *
  * A group's appends run one after another (`SerialLanes`), and its counter's value and
- * versionstamp are remembered from the last commit, so an append without a nonce reads nothing
- * and its check-and-set succeeds at once; the check still guards against another process writing
- * the same file.
+ * versionstamp are remembered from the last commit, so an append reads nothing before its commit
+ * and its check-and-set succeeds at once; the checks still catch a repeated nonce (then the
+ * counter and nonce are read) and another process writing the same file. Appends of other
+ * groups that are ready while a commit is in flight share the next one (`_kv_bus_commits.ts`).
  */
 import type { BusEvent } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
@@ -25,6 +26,8 @@ import {
   type HandoffEntry,
   type MessageDraft,
 } from "./bus.ts";
+import { listEntries } from "../store/_kv_reads.ts";
+import { retryWhileLocked } from "../store/_kv_retry.ts";
 import { topics } from "./topics.ts";
 import { KvHandoff } from "./_kv_bus_handoff.ts";
 import { backlogKey, recentKey, recentPrefix, seqKey } from "./_kv_bus_keys.ts";
@@ -124,24 +127,25 @@ export class KvBus implements Bus {
     const after = Number.isFinite(afterSeq)
       ? Math.max(0, Math.floor(afterSeq))
       : 0;
-    const out: Message[] = [];
     try {
-      const iter = this.kv.list<Message>({
+      const entries = await listEntries<Message>(this.kv, {
         prefix: recentPrefix(groupId),
         start: recentKey(groupId, after + 1),
       });
-      for await (const entry of iter) out.push(entry.value);
+      return entries.map((entry) => entry.value);
     } catch (err) {
       throw unavailable("Cannot read the recovery buffer", err);
     }
-    return out;
   }
 
   async headSeq(groupId: string): Promise<number | null> {
     const known = this.#appender.known(groupId);
     if (known !== undefined) return known;
     try {
-      return (await this.kv.get<number>(seqKey(groupId))).value;
+      return (await retryWhileLocked(() =>
+        this.kv.get<number>(seqKey(groupId))
+      ))
+        .value;
     } catch (err) {
       throw unavailable("Cannot read the seq counter", err);
     }
@@ -202,10 +206,16 @@ export class KvBus implements Bus {
       if (counter.seq === null && floor === undefined) {
         return { status: "need_floor" };
       }
-      if (this.handoff.backlog >= this.#maxBacklog) throw backlogFull();
+      if (this.handoff.backlog >= this.#maxBacklog) {
+        // Full: nothing new is taken, but a retried nonce is still answered.
+        const first = await this.#appender.prior(draft);
+        if (first) return { status: "duplicate", message: first };
+        throw backlogFull();
+      }
       const seq = Math.max(counter.seq ?? 0, floor ?? 0) + 1;
       const message: Message = { ...draft, seq };
-      if (await this.#appender.commit(message, counter, this.handoff.next)) {
+      const entry = this.handoff.reserve();
+      if (await this.#appender.commit(message, counter, entry)) {
         this.handoff.appended();
         const g = draft.group_id;
         this.#delivery.deliver(topics.group(g), {
@@ -215,7 +225,7 @@ export class KvBus implements Bus {
         });
         return { status: "appended", message };
       }
-      // Another process wrote the counter, the nonce or the entry: read them again.
+      // The nonce was used, or another process wrote the counter or the entry: read them again.
       await this.handoff.resync();
     }
     throw new ChatError(

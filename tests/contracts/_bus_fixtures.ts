@@ -5,7 +5,7 @@ import type { Message } from "../../lib/protocol/types.ts";
 
 /** Makes `n` buses sharing one backend, and the function that disposes of them all. */
 export interface BusFactory {
-  /** False when the adapter can only give one bus per backend (the in-process bus). */
+  /** False when the adapter can only give one bus per backend (the embedded bus). */
   multiInstance: boolean;
   /**
    * How long an unacknowledged hand-off entry waits before another consumer gets it; null when

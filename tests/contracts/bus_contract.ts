@@ -131,6 +131,33 @@ function seqCases(test: BusCase): void {
   );
 
   test(
+    "append() to 20 groups at once numbers each group 1..20 and hands off all 400",
+    {},
+    async ([bus]) => {
+      const groups = range(1, 20).map(() => uid("group"));
+      for (const g of groups) await append(bus, draft(g));
+      const sent = await Promise.all(
+        groups.flatMap((g) => range(2, 20).map(() => append(bus, draft(g)))),
+      );
+      for (const g of groups) {
+        assert.deepStrictEqual(
+          seqs(sent.filter((m) => m.group_id === g)).toSorted((a, b) => a - b),
+          range(2, 20),
+        );
+        assert.equal(await bus.headSeq(g), 20);
+      }
+      const handed = new Set<string>();
+      for (;;) {
+        const entries = await bus.readHandoff("persister-1", 1000, 0);
+        if (entries.length === 0) break;
+        for (const e of entries) handed.add(e.message.id);
+        await bus.ackHandoff(entries.map((e) => e.id));
+      }
+      assert.equal(handed.size, 400);
+    },
+  );
+
+  test(
     "append() on two instances interleaves 200 concurrent messages with no gap",
     { instances: 2 },
     async (buses) => {

@@ -24,7 +24,10 @@ const defaultRates: RateSettings = {
   messagesPerSec: 100,
 };
 
+/** Optional changes to the embedded wiring, for tests of what happens when the store fails. */
 export interface InProcessOptions {
+  /** Bound of the bus's hand-off backlog (default `defaultHandoffMaxBacklog`). */
+  handoffMaxBacklog?: number;
   /** Wraps the real store the server uses, e.g. to hold a call at a chosen moment. */
   wrapStore?: (store: Store) => Store;
 }
@@ -36,10 +39,14 @@ export async function startInProcess(
 ): Promise<InProcessServer> {
   const kv = await Deno.openKv(":memory:");
   const store = KvStore.fromKv(kv);
+  const bus = await KvBus.open(kv, {
+    closeKv: false,
+    handoffMaxBacklog: options.handoffMaxBacklog,
+  });
   const server = await startServer({
     deps: {
       store: options.wrapStore?.(store) ?? store,
-      bus: await KvBus.open(kv, { closeKv: false }),
+      bus,
       presence: new MemoryPresence(),
       instanceId: "in-process",
       now: Date.now,

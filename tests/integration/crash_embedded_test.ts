@@ -4,6 +4,7 @@
  * with the same id at the same seq, history is seq 1..N with no gap and no repeat, every client
  * resuming with `since` receives exactly the rest (no duplicate, no gap, no `resync`), and a nonce
  * that had no echo at the kill, sent again, returns the first message instead of a second one.
+ * About one restart in three is killed again as soon as it listens, while it drains the hand-off.
  *
  * `CRASH_KILLS` and `CRASH_SEED` replay a run; both are printed.
  */
@@ -76,7 +77,9 @@ Deno.test(
   integration,
   async (t) => {
     const random = seeded(seed);
-    console.log(`crash test: ${kills} SIGKILLs at random points, seed ${seed}`);
+    console.log(
+      `crash test: ${kills} bursts, each SIGKILLed at a random point, seed ${seed}`,
+    );
     const kvPath = await tempKvPath();
     const env = { KV_PATH: kvPath, ...unthrottled };
     let server: ServerProcess = await startServerProcess(env);
@@ -84,6 +87,7 @@ Deno.test(
     const urls = [server.wsUrl];
     const received = new Map<string, Frame>();
     const clients: ResumingSender[] = [];
+    let extraKills = 0;
     try {
       const owner = await newUser(server.url, "owner");
       const group = await newGroup(owner.api, "crash");
@@ -111,8 +115,13 @@ Deno.test(
 
       for (let kill = 1; kill <= kills; kill++) {
         const at = 1 + Math.floor(random() * (burst - 1));
+        // Now and then the restarted process is killed again at once, while it recovers.
+        const twice = random() < 0.3;
+        if (twice) extraKills++;
         await t.step(
-          `kill ${kill}/${kills}, after the reader saw ${at} of ${burst} messages of the burst`,
+          `kill ${kill}/${kills}, after the reader saw ${at} of ${burst} messages of the burst${
+            twice ? ", and again as soon as it listens" : ""
+          }`,
           async () => {
             const seenBefore = subscriber.messages.length;
             const traffic = Promise.all(
@@ -132,6 +141,10 @@ Deno.test(
             const socketsAtKill = clients.map((c) => c.sockets.length);
             await server.kill();
             server = await startServerProcess(env);
+            if (twice) {
+              await server.kill();
+              server = await startServerProcess(env);
+            }
             urls[0] = server.wsUrl;
             await traffic;
             // A sender killed mid-send resumed on its own; the reader, and a sender that was done,
@@ -196,11 +209,13 @@ Deno.test(
           },
         );
       }
+      const total = kills * burst;
       console.log(
-        `crash test: ${kills} SIGKILLs (seed ${seed}), ${
-          kills * burst
-        } messages, ` +
-          `${received.size} received, history 1..${kills * burst}`,
+        `crash test: ${
+          kills + extraKills
+        } SIGKILLs (${kills} mid-burst, ${extraKills} ` +
+          `right after a restart), seed ${seed}: ${total} messages, ` +
+          `${received.size} received, history 1..${total}`,
       );
     } catch (err) {
       console.error(server.output().slice(-4000));

@@ -100,3 +100,15 @@ Deno.test("originAllowed: no Origin, same host, or a listed origin; nothing else
     true,
   );
 });
+
+Deno.test("HANDOFF_MAX_BACKLOG defaults to 100000 and must be a positive integer", () => {
+  assert.equal(loadConfig({}).handoffMaxBacklog, 100_000);
+  assert.equal(
+    loadConfig({ HANDOFF_MAX_BACKLOG: "500" }).handoffMaxBacklog,
+    500,
+  );
+  assert.throws(
+    () => loadConfig({ HANDOFF_MAX_BACKLOG: "0" }),
+    /HANDOFF_MAX_BACKLOG/,
+  );
+});
