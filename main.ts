@@ -106,8 +106,12 @@ async function openBusAndPresence(
   }
 }
 
-/** §5: GridFS beside the MongoDB store, else a folder (shareable by instances on one machine). */
-async function openFiles(config: Config): Promise<FileStorage> {
+/**
+ * §5: GridFS beside the MongoDB store, else a folder (shareable by instances on one machine).
+ * A default folder that cannot be made (a read-only platform) leaves the chat running without
+ * attachments; an ATTACHMENTS_DIR that was asked for and cannot be made stops start-up.
+ */
+async function openFiles(config: Config): Promise<FileStorage | undefined> {
   const uri = config.mongodbUri;
   if (uri) {
     return await retryUntilReachable({
@@ -127,11 +131,12 @@ async function openFiles(config: Config): Promise<FileStorage> {
   try {
     return await FolderFiles.open(dir);
   } catch (err) {
-    throw new StartupError(
-      `Cannot open the attachments folder ${dir}: ${reasonOf(err)}`,
-      "ATTACHMENTS_DIR",
-      { cause: err },
-    );
+    const what = `Cannot open the attachments folder ${dir}: ${reasonOf(err)}`;
+    if (config.attachmentsDir) {
+      throw new StartupError(what, "ATTACHMENTS_DIR", { cause: err });
+    }
+    console.warn(`${what}; serving without attachments`);
+    return undefined;
   }
 }
 
@@ -176,7 +181,7 @@ async function start(): Promise<RunningServer> {
     `Salvioris listening on http://localhost:${server.port} ` +
       `(bus: ${config.redisUrl ? "redis" : "embedded (deno kv)"}, store: ${
         config.mongodbUri ? "mongodb" : "deno kv"
-      }, files: ${config.mongodbUri ? "gridfs" : "folder"})`,
+      }, files: ${files ? (config.mongodbUri ? "gridfs" : "folder") : "none"})`,
   );
   return server;
 }
