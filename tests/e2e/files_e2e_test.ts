@@ -94,6 +94,7 @@ Deno.test({
     const env = (id: string): Record<string, string> => ({
       KV_PATH: kvPath,
       INSTANCE_ID: id,
+      MAX_UPLOAD_BYTES: String(1024 * 1024),
       ...(redis ? { REDIS_URL: redis.url } : {}),
     });
     const servers: ServerProcess[] = [];
@@ -126,6 +127,21 @@ Deno.test({
       assert.equal(joined, 200);
       await b.goto(`${bobBase}/?group=${groupId}`);
       await b.locator(".chat-title", { hasText: "Design" }).waitFor();
+
+      // A file over the limit fails visibly; retry fails the same way; remove drops it.
+      await dropFiles(a, [{
+        name: "huge.bin",
+        type: "application/octet-stream",
+        bytes: new Uint8Array(3 * 1024 * 1024),
+      }]);
+      const failed = a.locator('[data-testid="upload"][data-status="failed"]');
+      await failed.waitFor();
+      assert.match((await failed.textContent()) ?? "", /Too large to upload/);
+      await screenshot(a, "upload-failed");
+      await failed.getByRole("button", { name: "Retry" }).click();
+      await a.locator('[data-testid="upload"][data-status="failed"]').waitFor();
+      await a.getByRole("button", { name: "Remove huge.bin" }).click();
+      await a.locator('[data-testid="upload"]').waitFor({ state: "detached" });
 
       const image = await png(240, 160, [220, 80, 60]);
       const pdf = new TextEncoder().encode(
@@ -192,7 +208,11 @@ Deno.test({
       assert.equal(download.suggestedFilename(), "specs.pdf");
       const saved = await Deno.readFile((await download.path())!);
       assert.deepStrictEqual(saved, pdf);
-      assert.deepStrictEqual([...alice.problems, ...bob.problems], []);
+      // The browser logs each refused upload itself; nothing else may go wrong.
+      const unexpected = [...alice.problems, ...bob.problems].filter((p) =>
+        !/status of 413/.test(p)
+      );
+      assert.deepStrictEqual(unexpected, []);
     } catch (err) {
       for (const user of browsers) console.error(user.problems.join("\n"));
       throw err;
