@@ -1,9 +1,11 @@
 /**
  * Runs the bus contract against the embedded bus on Deno KV: one bus per KV file (its events are
  * delivered in-process), a reopen closes the file and opens it again. Then what only the KV bus
- * shows: another writer of the same file, its key prefix, a handle that stops working.
+ * shows: another writer of the same file, its key prefix, a handle that stops working, a merged
+ * commit refused for one of its appends.
  */
 import assert from "node:assert/strict";
+import { dirname } from "node:path";
 import { KvBus } from "../../lib/bus/kv_bus.ts";
 import type { Bus } from "../../lib/bus/bus.ts";
 import { ChatError } from "../../lib/protocol/errors.ts";
@@ -25,7 +27,7 @@ busContract("kv", {
       buses,
       cleanup: async () => {
         await Promise.all(buses.map((bus) => bus.close()));
-        await Deno.remove(path.replace(/\/[^/]*$/, ""), { recursive: true });
+        await Deno.remove(dirname(path), { recursive: true });
       },
       reopen: async (bus) => {
         await bus.close();
@@ -52,7 +54,7 @@ async function withFile(
     await fn(path, open);
   } finally {
     await Promise.all(opened.map((bus) => bus.close()));
-    await Deno.remove(path.replace(/\/[^/]*$/, ""), { recursive: true });
+    await Deno.remove(dirname(path), { recursive: true });
   }
 }
 
