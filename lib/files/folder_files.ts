@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { type ByteRange, fileIdPattern, type FileStorage } from "./files.ts";
 
 const chunkBytes = 64 * 1024;
+/** A temporary file this old belongs to a write that died with its process. */
+const stalePartMs = 60 * 60 * 1000;
 
 /** The `FileStorage` port on a folder (created when missing). */
 export class FolderFiles implements FileStorage {
@@ -14,6 +16,7 @@ export class FolderFiles implements FileStorage {
 
   static async open(dir: string): Promise<FolderFiles> {
     await Deno.mkdir(dir, { recursive: true });
+    await _removeStaleParts(dir, Date.now() - stalePartMs);
     return new FolderFiles(dir);
   }
 
@@ -117,5 +120,19 @@ export class FolderFiles implements FileStorage {
       throw new Error(`Cannot use file id ${JSON.stringify(id)}: not an id`);
     }
     return join(this.dir, id);
+  }
+}
+
+/** Removes temporary files older than `before` (ms): writes a killed process left behind. */
+async function _removeStaleParts(dir: string, before: number): Promise<void> {
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isFile || !/^\..*\.part$/.test(entry.name)) continue;
+    const path = join(dir, entry.name);
+    try {
+      const { mtime } = await Deno.stat(path);
+      if (mtime && mtime.getTime() < before) await Deno.remove(path);
+    } catch {
+      // Another instance removed or renamed it first.
+    }
   }
 }

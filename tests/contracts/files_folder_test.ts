@@ -34,3 +34,21 @@ Deno.test("folder files: a failed write leaves no temporary file behind", async 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("folder files: opening the folder removes temporary files a killed write left an hour ago", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "salvioris_files_" });
+  try {
+    const old = `${dir}/.abc.1234.part`;
+    const fresh = `${dir}/.def.5678.part`;
+    await Deno.writeFile(old, pattern(10));
+    await Deno.writeFile(fresh, pattern(10));
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await Deno.utime(old, twoHoursAgo, twoHoursAgo);
+    await FolderFiles.open(dir);
+    const names = [];
+    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+    assert.deepStrictEqual(names, [".def.5678.part"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
