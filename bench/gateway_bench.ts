@@ -42,6 +42,37 @@ Deno.bench(
   },
 );
 
+// A change: read the message's pending state, then a compare-and-set commit on it.
+await bus.append({
+  id: "target",
+  group_id: "changes",
+  author,
+  text: "react to me",
+  nonce: null,
+  created_at: new Date().toISOString(),
+}, { floorSeq: 0 });
+let toggles = 0;
+Deno.bench(
+  "kv bus: append one reaction change (read pending state, compare-and-set commit; publish)",
+  async () => {
+    const { states } = await bus.pendingStates("changes", [1]);
+    const state = states.get(1)!;
+    const { reactions: _had, ...bare } = state;
+    const outcome = await bus.appendUpdate({
+      message: toggles++ % 2 === 0
+        ? { ...bare, reactions: { "👍": ["u"] } }
+        : bare,
+      basis: { pendingRev: state.rev! },
+      erase: false,
+    });
+    if (outcome.status !== "appended") throw new Error(outcome.status);
+    if (toggles % 1000 === 0) {
+      const entries = await bus.readHandoff("b", 1000, 0);
+      await bus.ackHandoff(entries.map((e) => e.id));
+    }
+  },
+);
+
 for (const sockets of [100, 1000]) {
   const hub = new Hub(await KvBus.open(await Deno.openKv(":memory:")));
   const sink: SocketLike = {
@@ -65,7 +96,6 @@ for (const sockets of [100, 1000]) {
     hub.add(c);
     const stream = new GroupStream({
       sendText: (t) => c.sendText(t),
-      serialize: JSON.stringify,
       resync() {},
       fill: () => Promise.resolve([]),
     });
@@ -82,6 +112,7 @@ for (const sockets of [100, 1000]) {
     fanout(topics.group("g"), {
       kind: "message",
       group_id: "g",
+      rev: seq,
       message: {
         id: "m",
         group_id: "g",

@@ -16,13 +16,26 @@ import {
 import { limits } from "../lib/protocol/limits.ts";
 import type { Connection } from "./connection.ts";
 import type { Gateway } from "./context.ts";
+import { handleDelete } from "./frames/delete.ts";
+import { handleEdit } from "./frames/edit.ts";
 import { handleIdentify } from "./frames/identify.ts";
 import { handleMessage } from "./frames/message.ts";
 import { handlePing } from "./frames/ping.ts";
+import { handlePresenceStatus } from "./frames/presence_status.ts";
+import { handleReact } from "./frames/react.ts";
 import { handleRead } from "./frames/read.ts";
 import { handleSubscribe } from "./frames/subscribe.ts";
 import { handleTyping } from "./frames/typing.ts";
 import { handleUnsubscribe } from "./frames/unsubscribe.ts";
+
+/** Frame types that append an event to a group's history. */
+const historyFrames: ReadonlySet<string> = new Set([
+  "message",
+  "edit",
+  "delete",
+  "react",
+  "unreact",
+]);
 
 /** Frames accepted but not yet handled, per socket, before new ones are refused. */
 const maxQueuedFrames = 256;
@@ -41,6 +54,13 @@ function route(
       return handleUnsubscribe(gw, connection, frame);
     case "message":
       return handleMessage(gw, connection, frame);
+    case "edit":
+      return handleEdit(gw, connection, frame);
+    case "delete":
+      return handleDelete(gw, connection, frame);
+    case "react":
+    case "unreact":
+      return handleReact(gw, connection, frame);
     case "typing_start":
     case "typing_stop":
       return handleTyping(gw, connection, frame);
@@ -48,6 +68,8 @@ function route(
       return handleRead(gw, connection, frame);
     case "ping":
       return handlePing(connection, frame);
+    case "presence_status":
+      return handlePresenceStatus(gw, connection, frame);
   }
 }
 
@@ -83,14 +105,19 @@ export function dispatch(
     return rateLimited(connection, retryAfter, parsed.ok ? parsed.frame : null);
   }
   if (!parsed.ok) {
-    return violation(connection, errors.badRequest(parsed.message), parsed.ref);
+    const details = parsed.group_id === undefined
+      ? {}
+      : { group_id: parsed.group_id };
+    const error = new ChatError("bad_request", parsed.message, details);
+    return violation(connection, error, parsed.ref);
   }
   const frame = parsed.frame;
   if (!connection.caller && frame.type !== "identify") {
     const error = new ChatError("not_identified", "Send identify first");
     return violation(connection, error, frame.ref);
   }
-  if (frame.type === "message") {
+  // Every frame that appends to a group's history spends the message budget.
+  if (historyFrames.has(frame.type)) {
     const wait = connection.messageLimit.take();
     if (wait > 0) return rateLimited(connection, wait, frame);
   }

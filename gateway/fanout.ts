@@ -4,9 +4,10 @@
  * socket; nothing here does I/O beyond socket sends.
  */
 import type { BusListener } from "../lib/bus/bus.ts";
-import type { BusEventOf } from "../lib/protocol/bus_events.ts";
-import { messageFrameText } from "../lib/protocol/server_frames.ts";
+import type { BusEventOf, GroupEvent } from "../lib/protocol/bus_events.ts";
+import { eventFrameText } from "../lib/protocol/server_frames.ts";
 import type { Connection } from "./connection.ts";
+import type { StreamItem } from "./group_stream.ts";
 import type { Hub } from "./hub.ts";
 
 /** Builds the listener that `main.ts` hands to the bus. */
@@ -14,7 +15,8 @@ export function createFanout(hub: Hub): BusListener {
   return (_topic, event) => {
     switch (event.kind) {
       case "message":
-        return fanOutMessage(hub, event);
+      case "message_update":
+        return fanOutEvent(hub, event);
       case "typing":
         return sendToGroup(hub, event.group_id, {
           type: event.typing ? "typing_start" : "typing_stop",
@@ -35,6 +37,17 @@ export function createFanout(hub: Hub): BusListener {
           user: event.user,
           online: event.online,
         }, event.user.id);
+      case "group_updated":
+        return sendToGroup(hub, event.group_id, {
+          type: "group_updated",
+          group: event.group,
+        });
+      case "member_updated":
+        return sendToGroup(hub, event.group_id, {
+          type: "member_updated",
+          group_id: event.group_id,
+          member: event.member,
+        });
       case "member_left":
         sendToGroup(hub, event.group_id, {
           type: "member_left",
@@ -52,6 +65,24 @@ export function createFanout(hub: Hub): BusListener {
         return;
       case "presence":
         return fanOutPresence(hub, event);
+      case "presence_idle":
+        return fanOutPresence(hub, {
+          ...event,
+          kind: "presence",
+          status: "online",
+        });
+      case "group_added": {
+        const text = JSON.stringify({
+          type: "group_added",
+          group: event.group,
+        });
+        for (const connection of hub.connections.values()) {
+          if (event.user_ids.includes(connection.userId ?? "")) {
+            connection.sendText(text);
+          }
+        }
+        return;
+      }
       case "session_ended":
         for (const connection of hub.connections.values()) {
           if (connection.caller?.session.id === event.session_id) {
@@ -63,11 +94,20 @@ export function createFanout(hub: Hub): BusListener {
   };
 }
 
-function fanOutMessage(hub: Hub, event: BusEventOf<"message">): void {
-  const text = messageFrameText(event.message);
+function fanOutEvent(hub: Hub, event: GroupEvent): void {
+  const item = streamItem(event);
   for (const connection of hub.listenersOf(event.group_id)) {
-    connection.streams.get(event.group_id)?.offer(event.message.seq, text);
+    connection.streams.get(event.group_id)?.offer(item);
   }
+}
+
+/** A group event as a socket stream takes it: serialised once, for every socket. */
+export function streamItem(event: GroupEvent): StreamItem {
+  return {
+    rev: event.rev,
+    ...(event.kind === "message" ? { newSeq: event.message.seq } : {}),
+    text: eventFrameText(event),
+  };
 }
 
 /** Sends one frame to a group's sockets, except those of `exceptUserId`. */
@@ -84,11 +124,15 @@ function sendToGroup(
 }
 
 /** Tells each socket sharing a subscribed group with the user, once. */
-function fanOutPresence(hub: Hub, event: BusEventOf<"presence">): void {
+function fanOutPresence(
+  hub: Hub,
+  event: BusEventOf<"presence"> & { idle?: boolean },
+): void {
   const text = JSON.stringify({
     type: "presence",
     user_id: event.user_id,
     status: event.status,
+    ...(event.idle === undefined ? {} : { idle: event.idle }),
   });
   const told = new Set<Connection>();
   for (const groupId of event.group_ids) {

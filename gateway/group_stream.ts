@@ -1,71 +1,87 @@
 /**
- * One socket's stream of one group's messages: strictly increasing seq, no duplicate, no silent
- * gap. While the stream catches up (the `since` replay at subscribe, or a gap seen live), live
- * messages wait in a bounded queue; afterwards they flow straight through.
+ * One socket's stream of one group's events (`message` and `message_update` frames): strictly
+ * increasing rev, no duplicate, no silent gap. While the stream catches up (the replay at
+ * subscribe, or a gap seen live), live events wait in a bounded queue; afterwards they flow
+ * straight through. Since a new message's rev and seq grow together, `message` frames also
+ * arrive in seq order, as §1–§3 clients expect.
  */
 
-/** Loads the messages after `afterSeq` up to `toSeq`, or null when they cannot be served. */
+/** One event ready to send: its rev, its seq when it is a new message, and its frame text. */
+export interface StreamItem {
+  rev: number;
+  newSeq?: number;
+  text: string;
+}
+
+/** Loads the events after `afterRev` up to `toRev`, or null when they cannot be served. */
 export type FillMissed = (
-  afterSeq: number,
-  toSeq: number,
-) => Promise<unknown[] | null>;
+  afterRev: number,
+  toRev: number,
+) => Promise<StreamItem[] | null>;
 
 export interface GroupStreamSink {
-  /** Sends an already serialised `message` frame. */
+  /** Sends an already serialised frame. */
   sendText(text: string): void;
-  /** Serialises a message loaded for a replay. */
-  serialize(message: unknown): string;
   /** Tells the client to reload the group over HTTP. */
   resync(): void;
   fill: FillMissed;
   /**
    * Replay pacing: null when the socket can take more now, else a promise that settles once its
-   * send queue has drained enough. Replays and gap fills wait on it between messages, so a large
+   * send queue has drained enough. Replays and gap fills wait on it between events, so a large
    * catch-up never floods the socket's bounded queue (which would close it as too slow).
    */
   room?(): Promise<void> | null;
 }
 
-/** Most live messages held while catching up before the stream gives up and resyncs. */
+/** Most live events held while catching up before the stream gives up and resyncs. */
 const maxPending = 2000;
 
 export class GroupStream {
-  #lastSeq = 0;
+  #lastRev = 0;
+  /** New messages up to this seq were replayed by seq (`since`): not sent again. */
+  #seqFloor = 0;
   #catchingUp = true;
-  #pending: Array<{ seq: number; text: string }> = [];
+  #pending: StreamItem[] = [];
   #overflowed = false;
   #closed = false;
 
   constructor(private readonly sink: GroupStreamSink) {}
 
-  /** The last seq this socket received (or was told it has). */
-  get lastSeq(): number {
-    return this.#lastSeq;
+  /** The last rev this socket received (or was told it has). */
+  get lastRev(): number {
+    return this.#lastRev;
   }
 
-  /** Ends the subscribe phase: sends the replay, then what arrived meanwhile. */
-  async begin(lastSeq: number, replay: Array<{ seq: number }>): Promise<void> {
-    if (!await this.#sendPaced(replay)) return;
-    this.#lastSeq = Math.max(lastSeq, replay.at(-1)?.seq ?? 0);
+  /**
+   * Ends the subscribe phase: sends the replay (frames already in order), then what arrived
+   * meanwhile. `lastRev` is where the stream stands after the replay; `seqFloor` the last seq a
+   * replay by seq sent.
+   */
+  async begin(lastRev: number, replay: string[], seqFloor = 0): Promise<void> {
+    for (const text of replay) {
+      if (!await this.#room()) return;
+      this.sink.sendText(text);
+    }
+    this.#lastRev = lastRev;
+    this.#seqFloor = seqFloor;
     await this.#drain();
   }
 
-  /** Offers one live message. */
-  offer(seq: number, text: string): void {
+  /** Offers one live event. */
+  offer(item: StreamItem): void {
     if (this.#closed) return;
     if (this.#catchingUp) {
-      if (this.#pending.length < maxPending) this.#pending.push({ seq, text });
+      if (this.#pending.length < maxPending) this.#pending.push(item);
       else this.#overflowed = true;
       return;
     }
-    if (seq <= this.#lastSeq) return;
-    if (seq === this.#lastSeq + 1) {
-      this.#lastSeq = seq;
-      this.sink.sendText(text);
+    if (item.rev <= this.#lastRev) return;
+    if (item.rev === this.#lastRev + 1) {
+      this.#send(item);
       return;
     }
     this.#catchingUp = true;
-    this.#pending.push({ seq, text });
+    this.#pending.push(item);
     void this.#drain();
   }
 
@@ -75,34 +91,36 @@ export class GroupStream {
     this.#pending = [];
   }
 
-  /** Sends loaded messages in order, waiting for room between them; false once closed. */
-  async #sendPaced(messages: unknown[]): Promise<boolean> {
-    for (const message of messages) {
-      const wait = this.sink.room?.();
-      if (wait) await wait;
-      if (this.#closed) return false;
-      this.sink.sendText(this.sink.serialize(message));
-    }
+  /** Waits until the socket has room for more; false once the stream is closed. */
+  async #room(): Promise<boolean> {
+    const wait = this.sink.room?.();
+    if (wait) await wait;
     return !this.#closed;
   }
 
-  /** Flushes held messages, filling any hole from the fill source. */
+  #send(item: StreamItem): void {
+    this.#lastRev = item.rev;
+    if (item.newSeq !== undefined && item.newSeq <= this.#seqFloor) return;
+    this.sink.sendText(item.text);
+  }
+
+  /** Flushes held events, filling any hole from the fill source. */
   async #drain(): Promise<void> {
     while (!this.#closed) {
       if (this.#overflowed) {
         this.#overflowed = false;
-        const newest = this.#pending.at(-1)?.seq ?? this.#lastSeq;
+        const newest = this.#pending.at(-1)?.rev ?? this.#lastRev;
         this.#pending = [];
         this.sink.resync();
-        this.#lastSeq = Math.max(this.#lastSeq, newest);
+        this.#lastRev = Math.max(this.#lastRev, newest);
       }
       const next = this.#pending.shift();
       if (!next) break;
-      if (next.seq <= this.#lastSeq) continue;
-      if (next.seq > this.#lastSeq + 1) {
-        let missed: unknown[] | null = null;
+      if (next.rev <= this.#lastRev) continue;
+      if (next.rev > this.#lastRev + 1) {
+        let missed: StreamItem[] | null = null;
         try {
-          missed = await this.sink.fill(this.#lastSeq, next.seq - 1);
+          missed = await this.sink.fill(this.#lastRev, next.rev - 1);
         } catch (err) {
           console.warn(
             "gateway: could not fill a gap:",
@@ -110,11 +128,10 @@ export class GroupStream {
           );
         }
         if (this.#closed) return;
-        if (!missed) this.sink.resync();
-        else if (!await this.#sendPaced(missed)) return;
+        if (missed) { for (const item of missed) this.#send(item); }
+        else this.sink.resync();
       }
-      this.#lastSeq = next.seq;
-      this.sink.sendText(next.text);
+      this.#send(next);
     }
     this.#catchingUp = false;
   }

@@ -5,6 +5,7 @@
 import type { Caller } from "../lib/core/accounts.ts";
 import { newId } from "../lib/core/ids.ts";
 import { socketClosed } from "../lib/core/presence_announcer.ts";
+import { announceIdle, idleTracker } from "./idle.ts";
 import { CloseCode, errors } from "../lib/protocol/errors.ts";
 import { limits } from "../lib/protocol/limits.ts";
 import { Connection, type SocketLike } from "./connection.ts";
@@ -79,6 +80,8 @@ async function detach(gw: Gateway, connection: Connection): Promise<void> {
     for (const groupId of connection.typing.clear()) {
       await publishTyping(gw, userId, groupId, false);
     }
+    const idle = idleTracker(gw.hub).forget(userId, connection.id);
+    if (idle !== null) await announceIdle(gw.deps, userId, idle);
     await socketClosed(gw.deps, userId, connection.id);
   } catch (err) {
     console.warn(

@@ -1,4 +1,4 @@
-/** `/api/groups/*`: groups, membership, history and the HTTP send path. */
+/** `/api/groups/*`: groups and membership; messages are in `api_messages.ts`. */
 import { type Context, Hono } from "hono";
 import type { RateSettings } from "../gateway/context.ts";
 import { KeyedLimiter } from "../lib/core/rate_limit.ts";
@@ -14,12 +14,12 @@ import {
   requireGroup,
   requireMember,
 } from "../lib/core/groups.ts";
-import { historyPage } from "../lib/core/history.ts";
-import { sendMessage } from "../lib/core/messages.ts";
 import { ChatError } from "../lib/protocol/errors.ts";
 import * as bodies from "../lib/protocol/http_bodies.ts";
+import { addGroupAdminRoutes } from "./api_group_admin.ts";
 import { type AuthEnv, requireAuth } from "./session.ts";
-import { jsonBody, query } from "./validate.ts";
+import { jsonBody } from "./validate.ts";
+import { messageRoutes } from "./api_messages.ts";
 
 export function groupRoutes(
   deps: CoreDeps,
@@ -52,13 +52,10 @@ export function groupRoutes(
     return c.json({ group }, 201);
   });
   // Ids are ours: anything else names no group (and never reaches the store as a key).
-  app.use("/:id/*", async (c, next) => {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(c.req.param("id") ?? "")) {
-      throw new ChatError("not_found", "No such group");
-    }
-    await next();
-  });
+  app.use("/:id/*", checkGroupId);
+  app.use("/:id", checkGroupId);
   app.get("/public", async (c) => c.json({ groups: await publicGroups(deps) }));
+  addGroupAdminRoutes(app, deps);
   app.post("/:id/join", async (c) => {
     const body = await jsonBody(c, bodies.joinGroup);
     const group = await joinGroup(
@@ -75,32 +72,18 @@ export function groupRoutes(
   });
   app.get("/:id/members", async (c) => {
     const groupId = c.req.param("id");
-    await requireGroup(deps, groupId);
+    const group = await requireGroup(deps, groupId);
     await requireMember(deps, groupId, userId(c));
-    return c.json({ members: await membersOf(deps, groupId) });
+    return c.json({ members: await membersOf(deps, group) });
   });
-  app.get("/:id/messages", async (c) => {
-    const groupId = c.req.param("id");
-    const q = query(c, bodies.historyQuery);
-    await requireGroup(deps, groupId);
-    await requireMember(deps, groupId, userId(c));
-    return c.json(
-      await historyPage(deps, groupId, {
-        beforeSeq: q.before_seq,
-        limit: q.limit,
-      }),
-    );
-  });
-  app.post("/:id/messages", messageLimit, async (c) => {
-    const body = await jsonBody(c, bodies.sendMessage);
-    await requireGroup(deps, c.req.param("id"));
-    const { message } = await sendMessage(deps, c.get("caller").user, {
-      groupId: c.req.param("id"),
-      text: body.text,
-      nonce: body.nonce ?? null,
-      attachmentIds: body.attachment_ids,
-    });
-    return c.json({ message }, 201);
-  });
+  messageRoutes(app, deps, messageLimit);
   return app;
+}
+
+/** Ids are ours: anything else names no group (and never reaches the store as a key). */
+async function checkGroupId(c: Context<AuthEnv>, next: () => Promise<void>) {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(c.req.param("id") ?? "")) {
+    throw new ChatError("not_found", "No such group");
+  }
+  await next();
 }

@@ -7,6 +7,7 @@ import { ChatError, httpStatus, toChatError } from "../lib/protocol/errors.ts";
 import { authRoutes } from "./api_auth.ts";
 import { gatewayRoutes } from "./gateway.ts";
 import { groupRoutes } from "./api_groups.ts";
+import { dmRoutes } from "./api_dms.ts";
 import { healthRoutes } from "./health.ts";
 import { authGuards } from "./auth_guard.ts";
 import type { HttpRateSettings } from "./rate_limit.ts";
@@ -56,6 +57,7 @@ export function createApp(
   app.route("/", authRoutes(deps));
   if (uploads) app.route("/api/groups", attachmentRoutes(deps, uploads));
   app.route("/api/groups", groupRoutes(deps, gateway.settings.rates));
+  app.route("/api", dmRoutes(deps, gateway.settings.rates));
   app.all("/api/*", () => {
     throw new ChatError("not_found", "No such endpoint");
   });

@@ -18,11 +18,17 @@ export async function handleMessage(
     groupId: frame.group_id,
     text: frame.text,
     nonce: frame.nonce ?? null,
+    ...(frame.reply_to === undefined ? {} : { replyTo: frame.reply_to }),
     subscribed: connection.streams.has(frame.group_id),
     attachmentIds: frame.attachment_ids,
   });
   if (result.duplicate) {
-    connection.sendText(messageFrameText(result.message));
+    // The nonce record keeps the message as it was created, so its rev is the creation event's
+    // (a deletion replaces the record with the tombstone, whose rev is not: then none is sent).
+    const { message } = result;
+    connection.sendText(
+      messageFrameText(message, message.deleted ? undefined : message.rev),
+    );
   }
   await stopTyping(gw, connection, frame.group_id);
 }

@@ -15,8 +15,18 @@ const part = (value: string) => encodeURIComponent(value);
 export const busKeys = {
   /** The group's seq counter: the last seq assigned. */
   seq: (groupId: string) => `${keyPrefix}seq:${groupId}`,
-  /** The group's recovery buffer: a sorted set of message JSON scored by seq. */
+  /** The group's rev counter: the last rev assigned. */
+  rev: (groupId: string) => `${keyPrefix}rev:${groupId}`,
+  /** The group's recovery buffer: a sorted set of event JSON scored by rev. */
   recent: (groupId: string) => `${keyPrefix}recent:${groupId}`,
+  /** The group's pending states: a hash of seq → message state JSON not yet known stored. */
+  pending: (groupId: string) => `${keyPrefix}pending:${groupId}`,
+  /** Pending states known stored, not yet dropped: a hash of seq → rev. */
+  persisted: (groupId: string) => `${keyPrefix}persisted:${groupId}`,
+  /** Groups with persisted marks not yet dropped, scored by the first mark's time (ms). */
+  markedGroups: `${keyPrefix}marked_groups`,
+  /** The highest rev of any pending state dropped in the group. */
+  pruned: (groupId: string) => `${keyPrefix}pruned:${groupId}`,
   /** The first message sent with this nonce by this author in this group. */
   nonce: (groupId: string, authorId: string, nonce: string) =>
     `${keyPrefix}nonce:${part(groupId)}:${part(authorId)}:${part(nonce)}`,

@@ -1,130 +1,137 @@
 /**
- * One append of the embedded bus as one Deno KV atomic commit, and the remembered seq counters
- * that let it read nothing first.
+ * One event of the embedded bus as one Deno KV atomic commit, and the remembered counters that
+ * let most appends read nothing before committing.
  *
- * The commit checks the counter's versionstamp (check-and-set), that the nonce and the hand-off
- * entry are unused, and writes: the counter, the nonce record (expiring with the nonce TTL), the
- * message in the recovery buffer (expiring with its max age; the entry that falls out of the
- * buffer is deleted in the same commit, so the buffer never holds more than its bound), the
- * message in the hand-off, and one more in the backlog count. It goes through `KvCommits`, which
- * may send it in one commit with other groups' appends: all of it still lands together or not.
+ * The commit checks the group's counters' versionstamp (check-and-set) and that the hand-off
+ * entry is unused, and writes: the counters `{ seq, rev }`, the message's pending state, the
+ * event in the recovery buffer by rev (expiring with its max age; the event that falls out of the
+ * buffer is deleted in the same commit, so it never holds more than its bound), the hand-off
+ * reference, and one more in the backlog count. The caller's `prepare` adds its own checks and
+ * writes (the nonce record of a new message; a change's basis checks and erasure). It goes
+ * through `KvCommits`, which may send it in one commit with other groups' appends: all of it
+ * still lands together or not.
  */
-import { limits } from "../protocol/limits.ts";
+import type { GroupEvent } from "../protocol/bus_events.ts";
 import type { Message } from "../protocol/types.ts";
-import { getManyEntries } from "../store/_kv_reads.ts";
 import { retryWhileLocked } from "../store/_kv_retry.ts";
-import { recoveryBuffer } from "./bus.ts";
+import { type EventRef, type Floors, recoveryBuffer } from "./bus.ts";
 import { KvCommits } from "./_kv_bus_commits.ts";
 import {
   backlogKey,
   handoffKey,
-  nonceKey,
+  headKey,
+  pendingKey,
   recentKey,
-  seqKey,
 } from "./_kv_bus_keys.ts";
 
-/** A group's counter as last read or written: the seq and the versionstamp to check. */
-export interface Counter {
+/** A group's counters as last read or written, and the versionstamp to check. */
+export interface Head {
   seq: number | null;
+  rev: number | null;
   versionstamp: string | null;
 }
 
-/** Groups whose counter is remembered; the least recently used is read again when needed. */
-const rememberedCounters = 10_000;
+/** One event to commit: its kind, the message state after it, and the caller's extra writes. */
+export interface Step {
+  kind: GroupEvent["kind"];
+  message: Message;
+  prepare(op: Deno.AtomicOperation): void;
+}
 
-/** Reads what an append must check, and commits it. */
+/** Groups whose counters are remembered; the least recently used is read again when needed. */
+const rememberedHeads = 10_000;
+
+/** Reads the counters an append checks, and commits events. */
 export class KvAppender {
-  #counters = new Map<string, Counter>();
+  #heads = new Map<string, Head>();
   #commits: KvCommits;
 
   constructor(private readonly kv: Deno.Kv) {
     this.#commits = new KvCommits(kv);
   }
 
-  /** The last seq of a group as remembered, or undefined when it must be read. */
-  known(groupId: string): number | null | undefined {
-    return this.#counters.get(groupId)?.seq;
+  /** The group's counters if remembered. */
+  known(groupId: string): Head | undefined {
+    return this.#heads.get(groupId);
   }
 
-  /**
-   * The group's counter and the nonce's first message. While the counter is remembered nothing
-   * is read: the commit checks that the nonce is unused, and a refused commit forgets the
-   * counter, so the next attempt reads both (in one call) and finds the duplicate.
-   */
-  async read(
-    message: Pick<Message, "group_id" | "author" | "nonce">,
-  ): Promise<{ counter: Counter; prior: Message | null }> {
-    const g = message.group_id;
-    const known = this.#counters.get(g);
-    if (known) return { counter: known, prior: null };
-    const nonce = nonceOf(message);
-    const keys = nonce ? [seqKey(g), nonce] : [seqKey(g)];
-    const [seq, first] = await getManyEntries<unknown>(this.kv, keys);
-    const counter = {
-      seq: seq.value as number | null,
-      versionstamp: seq.versionstamp,
+  /** The group's counters, remembered or read. */
+  async head(groupId: string): Promise<Head> {
+    const known = this.#heads.get(groupId);
+    if (known) return known;
+    const entry = await retryWhileLocked(() =>
+      this.kv.get<{ seq: number; rev: number }>(headKey(groupId))
+    );
+    const head: Head = {
+      seq: entry.value?.seq ?? null,
+      rev: entry.value?.rev ?? null,
+      versionstamp: entry.versionstamp,
     };
-    this.#remember(g, counter);
-    return { counter, prior: (first?.value as Message | undefined) ?? null };
-  }
-
-  /** The first message sent with this nonce, or null (none, or no nonce). */
-  async prior(
-    message: Pick<Message, "group_id" | "author" | "nonce">,
-  ): Promise<Message | null> {
-    const nonce = nonceOf(message);
-    if (nonce === null) return null;
-    return (await retryWhileLocked(() => this.kv.get<Message>(nonce))).value;
+    this.#remember(groupId, head);
+    return head;
   }
 
   /**
-   * Commits `message` as hand-off entry `entry` if the counter is still `counter`; answers false
-   * (and forgets the counter) when another writer got there first.
+   * Commits the step as hand-off entry `entry` if the counters are still `head`; answers the
+   * event, or null (forgetting the counters) when another writer got there first.
    */
   async commit(
-    message: Message,
-    counter: Counter,
+    head: Head,
+    next: { seq: number; rev: number },
+    step: Step,
     entry: number,
-  ): Promise<boolean> {
-    const g = message.group_id;
-    const nonce = nonceOf(message);
+  ): Promise<GroupEvent | null> {
+    const g = step.message.group_id;
+    const { seq } = step.message;
+    const event = {
+      kind: step.kind,
+      group_id: g,
+      rev: next.rev,
+      message: step.message,
+    } as GroupEvent;
+    const ref: EventRef = { group_id: g, seq, rev: next.rev, kind: step.kind };
     const result = await this.#commits.commit((op) => {
-      op.check({ key: seqKey(g), versionstamp: counter.versionstamp })
+      op.check({ key: headKey(g), versionstamp: head.versionstamp })
         .check({ key: handoffKey(entry), versionstamp: null })
-        .set(seqKey(g), message.seq)
-        .set(recentKey(g, message.seq), message, {
+        .set(headKey(g), next)
+        .set(recentKey(g, next.rev), event, {
           expireIn: recoveryBuffer.maxAgeMs,
         })
-        .set(handoffKey(entry), message)
+        .set(pendingKey(g, seq), step.message)
+        .set(handoffKey(entry), ref)
         .sum(backlogKey, 1n);
-      if (message.seq > recoveryBuffer.maxMessages) {
-        op.delete(recentKey(g, message.seq - recoveryBuffer.maxMessages));
+      if (next.rev > recoveryBuffer.maxEvents) {
+        op.delete(recentKey(g, next.rev - recoveryBuffer.maxEvents));
       }
-      if (nonce) {
-        op.check({ key: nonce, versionstamp: null })
-          .set(nonce, message, { expireIn: limits.nonceTtlMs });
-      }
+      step.prepare(op);
     });
     if (!result.ok) {
-      this.#counters.delete(g);
-      return false;
+      this.#heads.delete(g);
+      return null;
     }
-    this.#remember(g, { seq: message.seq, versionstamp: result.versionstamp });
-    return true;
+    this.#remember(g, { ...next, versionstamp: result.versionstamp });
+    return event;
   }
 
-  /** Remembers a counter, forgetting the least recently used one beyond the bound. */
-  #remember(groupId: string, counter: Counter): void {
-    this.#counters.delete(groupId);
-    this.#counters.set(groupId, counter);
-    if (this.#counters.size > rememberedCounters) {
-      this.#counters.delete(this.#counters.keys().next().value!);
+  /** Remembers counters, forgetting the least recently used beyond the bound. */
+  #remember(groupId: string, head: Head): void {
+    this.#heads.delete(groupId);
+    this.#heads.set(groupId, head);
+    if (this.#heads.size > rememberedHeads) {
+      this.#heads.delete(this.#heads.keys().next().value!);
     }
   }
 }
 
-function nonceOf(
-  m: Pick<Message, "group_id" | "author" | "nonce">,
-): Deno.KvKey | null {
-  return m.nonce === null ? null : nonceKey(m.group_id, m.author.id, m.nonce);
+/** The next seq and rev; null when a counter is missing and no floor is given. */
+export function nextCounters(
+  head: Head,
+  floors: Floors,
+  newMessage: boolean,
+): { seq: number; rev: number } | null {
+  const given = floors.floorSeq !== undefined || floors.floorRev !== undefined;
+  if ((head.seq === null || head.rev === null) && !given) return null;
+  const seq = Math.max(head.seq ?? 0, floors.floorSeq ?? 0);
+  const rev = Math.max(head.rev ?? 0, floors.floorRev ?? 0);
+  return { seq: newMessage ? seq + 1 : seq, rev: rev + 1 };
 }

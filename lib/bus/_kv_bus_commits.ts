@@ -24,8 +24,9 @@ interface Waiting {
 }
 
 /**
- * Appends merged into one commit at most. Each has at most 3 checks (Deno KV allows 100 per
- * commit) and writes a message of at most ~16 KiB three times (800 KiB allowed).
+ * Appends merged into one commit at most. Each has at most 4 checks (Deno KV allows 100 per
+ * commit) and writes a message of at most ~16 KiB three times (800 KiB allowed); a deletion's
+ * erasure may write more, and a merged commit that is too large falls back to one per append.
  */
 const maxPerCommit = 8;
 

@@ -1,6 +1,7 @@
 /**
- * The durable hand-off of the embedded bus: messages waiting for the store, as numbered Deno KV
- * keys written in the same atomic commit as the append, read in batches and deleted on ack.
+ * The durable hand-off of the embedded bus: references to events waiting for the store (no
+ * text), as numbered Deno KV keys written in the same atomic commit as the append, read in
+ * batches and deleted on ack.
  *
  * Why ordered keys and not Deno KV queues (`enqueue`/`listenQueue`): the port hands out batches
  * (`readHandoff(max)`) that the projector writes to the store in one go and acknowledges
@@ -14,10 +15,9 @@
  * remembered, so every unacknowledged entry is read again by the next process: at least once.
  */
 import { ChatError } from "../protocol/errors.ts";
-import type { Message } from "../protocol/types.ts";
 import { getManyEntries, listEntries } from "../store/_kv_reads.ts";
 import { retryWhileLocked } from "../store/_kv_retry.ts";
-import type { HandoffEntry } from "./bus.ts";
+import type { EventRef, HandoffEntry } from "./bus.ts";
 import { backlogKey, handoffKey, handoffPrefix } from "./_kv_bus_keys.ts";
 
 /** Most entries one read returns or one acknowledgement commit deletes. */
@@ -131,7 +131,7 @@ export class KvHandoff {
     const now = Date.now();
     const seen = new Set<number>();
     const out: HandoffEntry[] = [];
-    const listed = await listEntries<Message>(
+    const listed = await listEntries<EventRef>(
       this.kv,
       { prefix: handoffPrefix },
       { limit },
@@ -144,7 +144,7 @@ export class KvHandoff {
         continue;
       }
       this.#taken.set(n, { at: now, versionstamp: entry.versionstamp });
-      out.push({ id: String(n), message: entry.value });
+      out.push({ id: String(n), event: entry.value });
     }
     if (seen.size < limit) {
       // The listing reached the end: a remembered entry it did not see is gone.

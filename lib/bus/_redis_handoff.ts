@@ -4,10 +4,16 @@
  * (it died, or its store write failed) are claimed by the next consumer that reads.
  */
 import type { Redis } from "ioredis";
-import { messageSchema } from "../protocol/bus_events.ts";
+import {
+  eventRefSchema,
+  groupEventSchema,
+  messageSchema,
+} from "../protocol/bus_events.ts";
+import type { GroupEvent } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
 import type { HandoffEntry } from "./bus.ts";
 import { busKeys } from "./_keys.ts";
+import type { Message } from "../protocol/types.ts";
 
 /** Most entries one read returns or one acknowledgement takes. */
 export const maxHandoffBatch = 1000;
@@ -163,15 +169,17 @@ export class RedisHandoff {
     for (const entry of raw) {
       if (!entry) continue; // deleted while pending (Redis < 7 lists those as nil)
       const [id, fields] = entry;
-      const at = fields.indexOf("message");
+      const at = fields.indexOf("event");
       const json = at >= 0 && at % 2 === 0 ? fields[at + 1] : undefined;
-      const parsed = json === undefined ? null : safeMessage(json);
-      if (parsed) entries.push({ id, message: parsed });
+      const parsed = json === undefined
+        ? null
+        : safeParse(json, eventRefSchema);
+      if (parsed) entries.push({ id, event: parsed });
       else poison.push(id);
     }
     if (poison.length > 0) {
       console.warn(
-        `bus: dropped ${poison.length} hand-off entries that hold no valid message`,
+        `bus: dropped ${poison.length} hand-off entries that hold no valid event`,
       );
       await this.ack(poison);
     }
@@ -179,12 +187,27 @@ export class RedisHandoff {
   }
 }
 
-/** A message parsed from JSON the bus stored, or null when it is not one. */
-export function safeMessage(json: string): HandoffEntry["message"] | null {
+/** JSON the bus stored, parsed with `schema`, or null when it is not valid. */
+function safeParse<T>(
+  json: string,
+  schema: {
+    safeParse(v: unknown): { success: true; data: T } | { success: false };
+  },
+): T | null {
   try {
-    const result = messageSchema.safeParse(JSON.parse(json));
+    const result = schema.safeParse(JSON.parse(json));
     return result.success ? result.data : null;
   } catch {
     return null;
   }
+}
+
+/** A message state parsed from JSON the bus stored, or null when it is not one. */
+export function safeMessage(json: string): Message | null {
+  return safeParse(json, messageSchema);
+}
+
+/** A buffered group event parsed from JSON the bus stored, or null when it is not one. */
+export function safeGroupEvent(json: string): GroupEvent | null {
+  return safeParse(json, groupEventSchema) as GroupEvent | null;
 }

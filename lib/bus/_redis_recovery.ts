@@ -1,32 +1,31 @@
 /**
- * Recovery of the group messages a subscriber missed while its connection was down. Redis pub/sub
+ * Recovery of the group events a subscriber missed while its connection was down. Redis pub/sub
  * drops whatever is published while a subscriber reconnects (a network blip, a Redis restart, the
  * instances' clients coming back at different moments), and nothing later would tell this
- * instance's sockets. Every message is also in its group's recovery buffer, so once the
- * subscriber is back this reads each wanted group's buffer above the last seq it delivered and
+ * instance's sockets. Every group event is also in its group's recovery buffer, so once the
+ * subscriber is back this reads each wanted group's buffer above the last rev it delivered and
  * delivers what is missing.
  *
- * Either way in (live or recovered) a group's message events reach the listener at most once and
- * in increasing seq order: one that is not above the last delivered seq is dropped. A message
+ * Either way in (live or recovered) a group's events reach the listener at most once and in
+ * increasing rev order: one that is not above the last delivered rev is dropped. An event
  * skipped that way (recovered ones overtaken by a live one) shows as a gap to the gateway's
- * per-socket stream, which fills it from the buffer.
+ * per-socket stream, which fills it from the buffer or the store.
  */
-import type { BusEventOf } from "../protocol/bus_events.ts";
-import type { Message } from "../protocol/types.ts";
+import type { GroupEvent } from "../protocol/bus_events.ts";
 import { topics } from "./topics.ts";
 
-/** Where recovery reads from: the bus's seq counters and recovery buffers. */
+/** Where recovery reads from: the bus's rev counters and recovery buffers. */
 export interface RecoverySource {
-  headSeq(groupId: string): Promise<number | null>;
-  recent(groupId: string, afterSeq: number): Promise<Message[]>;
+  headRev(groupId: string): Promise<number | null>;
+  recent(groupId: string, afterRev: number): Promise<GroupEvent[]>;
 }
 
 /** First and longest pause between two recovery attempts while Redis is not fully back. */
 const retryMs = { first: 100, max: 2_000 };
 
-/** Per wanted group topic, the seqs recovery starts from and deduplicates by. */
+/** Per wanted group topic, the revs recovery starts from and deduplicates by. */
 export class MessageRecovery {
-  /** Highest seq delivered per group topic (bounded by the wanted topics). */
+  /** Highest rev delivered per group topic (bounded by the wanted topics). */
   #delivered = new Map<string, number>();
   /** The group's head when its topic was joined: nothing at or below it is this topic's to recover. */
   #floor = new Map<string, number>();
@@ -36,10 +35,7 @@ export class MessageRecovery {
   constructor(
     private readonly source: RecoverySource,
     private readonly isWanted: (topic: string) => boolean,
-    private readonly deliver: (
-      topic: string,
-      event: BusEventOf<"message">,
-    ) => void,
+    private readonly deliver: (topic: string, event: GroupEvent) => void,
   ) {}
 
   /** Records where a freshly subscribed group topic starts; best effort (no floor: no recovery). */
@@ -47,7 +43,7 @@ export class MessageRecovery {
     const groupId = groupOf(topic);
     if (groupId === null) return;
     try {
-      const head = await this.source.headSeq(groupId);
+      const head = await this.source.headRev(groupId);
       if (this.isWanted(topic)) this.#floor.set(topic, head ?? 0);
     } catch {
       // Redis is failing: the first message delivered on this topic will serve as the floor.
@@ -60,11 +56,11 @@ export class MessageRecovery {
     this.#floor.delete(topic);
   }
 
-  /** True when a live message event is new for its topic (and records it as delivered). */
-  admit(topic: string, seq: number): boolean {
+  /** True when a live group event is new for its topic (and records it as delivered). */
+  admit(topic: string, rev: number): boolean {
     const last = this.#delivered.get(topic);
-    if (last !== undefined && seq <= last) return false;
-    this.#delivered.set(topic, seq);
+    if (last !== undefined && rev <= last) return false;
+    this.#delivered.set(topic, rev);
     return true;
   }
 
@@ -110,9 +106,9 @@ export class MessageRecovery {
       );
       const missed = await this.source.recent(groupId, after);
       if (generation !== this.#generation) return;
-      for (const message of missed) {
-        if (!this.isWanted(topic) || !this.admit(topic, message.seq)) continue;
-        this.deliver(topic, { kind: "message", group_id: groupId, message });
+      for (const event of missed) {
+        if (!this.isWanted(topic) || !this.admit(topic, event.rev)) continue;
+        this.deliver(topic, event);
       }
     }
   }

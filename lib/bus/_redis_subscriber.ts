@@ -87,8 +87,8 @@ export class RedisSubscriber {
     const event = parseBusEvent(raw);
     if (!event) return;
     if (
-      event.kind === "message" &&
-      !this.#recovery.admit(channel, event.message.seq)
+      (event.kind === "message" || event.kind === "message_update") &&
+      !this.#recovery.admit(channel, event.rev)
     ) return;
     this.#deliver(channel, event);
   }

@@ -1,21 +1,28 @@
 /**
  * The embedded bus: one instance, nothing to install, and crash-safe on a Deno KV file.
  *
- * `append` is one atomic commit (`_kv_bus_append.ts`): the seq counter's check-and-set, the nonce
- * record, the recovery buffer, the durable hand-off (`_kv_bus_handoff.ts`) and its backlog count.
- * Only once that commit succeeded is the message published, in-process, to the listener: whatever
- * a client received is on disk, so a SIGKILL at any moment loses nothing anyone saw, the counter
- * continues from the file (never from the store's head, which lags), and a nonce retried after a
- * restart is still a duplicate. Ephemeral events (`publish`) stay in memory.
+ * Each append (a new message, or a change with `appendUpdate`) is one atomic commit: the group's
+ * counters' check-and-set (versionstamp check), the message's pending state, the event in the
+ * recovery buffer (the entry that falls out of it deleted in the same commit), the durable
+ * hand-off reference, the backlog count, and the nonce record (new messages) or the basis checks
+ * and erasure (changes). Only once that commit succeeded is the event published, in-process, to
+ * the listener: whatever a client received is on disk, a SIGKILL at any moment loses nothing
+ * anyone saw, the counters continue from the file (never from the store's heads, which lag), and
+ * a nonce retried after a restart is still a duplicate. Ephemeral events (`publish`) stay in
+ * memory.
  *
- * A group's appends run one after another (`SerialLanes`), and its counter's value and
- * versionstamp are remembered from the last commit, so an append reads nothing before its commit
- * and its check-and-set succeeds at once; the checks still catch a repeated nonce (then the
- * counter and nonce are read) and another process writing the same file. Appends of other
- * groups that are ready while a commit is in flight share the next one (`_kv_bus_commits.ts`).
+ * The commit itself is `_kv_bus_append.ts`; pending states and erasure `_kv_bus_pending.ts`. A
+ * group's appends run one after another (`SerialLanes`), and the counters' value and versionstamp
+ * are remembered from the last commit, so most appends read nothing before their commit; the
+ * checks still catch a repeated nonce (then the counters and nonce are read) and another process
+ * writing the same file. Appends of other groups that are ready while a commit is in flight
+ * share the next one (`_kv_bus_commits.ts`).
  */
-import type { BusEvent } from "../protocol/bus_events.ts";
+import type { BusEvent, GroupEvent } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
+import { listEntries } from "../store/_kv_reads.ts";
+import { retryWhileLocked } from "../store/_kv_retry.ts";
+import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
 import {
   type AppendOutcome,
@@ -23,26 +30,45 @@ import {
   type Bus,
   type BusListener,
   defaultHandoffMaxBacklog,
+  type Floors,
   type HandoffEntry,
   type MessageDraft,
+  type PendingStates,
+  pendingStates,
+  recoveryBuffer,
+  type UpdateDraft,
+  type UpdateOutcome,
 } from "./bus.ts";
-import { listEntries } from "../store/_kv_reads.ts";
-import { retryWhileLocked } from "../store/_kv_retry.ts";
 import { topics } from "./topics.ts";
 import { KvHandoff } from "./_kv_bus_handoff.ts";
-import { backlogKey, recentKey, recentPrefix, seqKey } from "./_kv_bus_keys.ts";
-import { KvAppender } from "./_kv_bus_append.ts";
+import {
+  backlogKey,
+  nonceKey,
+  recentKey,
+  recentPrefix,
+} from "./_kv_bus_keys.ts";
+import { KvPending } from "./_kv_bus_pending.ts";
+import {
+  type Head,
+  KvAppender,
+  nextCounters,
+  type Step,
+} from "./_kv_bus_append.ts";
 import { LocalDelivery } from "./_local_delivery.ts";
 import { SerialLanes } from "./_serial_lanes.ts";
 
 /** Options of the embedded bus. */
 export interface KvBusOptions {
-  /** Most messages waiting for the store before `append` refuses (default 100,000). */
+  /** Most events waiting for the store before appends refuse (default 100,000). */
   handoffMaxBacklog?: number;
   /** A hand-off entry read and not acknowledged this long is handed out again (default 30 s). */
   claimIdleMs?: number;
   /** Whether `close()` closes the KV handle; false when the store shares it (default true). */
   closeKv?: boolean;
+  /** A group's marked pending states are dropped this long after the first mark (tests). */
+  markMaxAgeMs?: number;
+  /** How often the sweep for such groups runs (tests). */
+  sweepEveryMs?: number;
 }
 
 /** Refused commits (another process wrote the file) before an append gives up. */
@@ -54,6 +80,8 @@ export class KvBus implements Bus {
   #lanes = new SerialLanes();
   #appender: KvAppender;
   #maxBacklog: number;
+  #pending: KvPending;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
     private readonly kv: Deno.Kv,
@@ -61,6 +89,7 @@ export class KvBus implements Bus {
     private readonly options: KvBusOptions,
   ) {
     this.#maxBacklog = options.handoffMaxBacklog ?? defaultHandoffMaxBacklog;
+    this.#pending = new KvPending(kv);
     this.#appender = new KvAppender(kv);
   }
 
@@ -68,33 +97,60 @@ export class KvBus implements Bus {
   static async open(kv: Deno.Kv, options: KvBusOptions = {}): Promise<KvBus> {
     try {
       const handoff = await KvHandoff.load(kv, options.claimIdleMs ?? 30_000);
-      return new KvBus(kv, handoff, options);
+      const bus = new KvBus(kv, handoff, options);
+      // Quiet groups keep no pending states: their marks are dropped by age (see `bus.ts`).
+      bus.#sweeper = setInterval(() => {
+        bus.#sweep().catch(() => {/* the next sweep tries again */});
+      }, options.sweepEveryMs ?? pendingStates.sweepEveryMs);
+      return bus;
     } catch (err) {
       throw unavailable("Cannot open the embedded bus", err);
     }
   }
 
-  append(
-    draft: MessageDraft,
-    options: { floorSeq?: number } = {},
-  ): Promise<AppendOutcome> {
-    const floor = options.floorSeq;
-    if (floor !== undefined && !(Number.isSafeInteger(floor) && floor >= 0)) {
-      return Promise.reject(
-        new ChatError(
-          "bad_request",
-          `Cannot append: floorSeq ${floor} is not a seq`,
-        ),
-      );
+  append(draft: MessageDraft, floors: Floors = {}): Promise<AppendOutcome> {
+    return this.#inLane(
+      draft.group_id,
+      floors,
+      "append the message",
+      () => this.#append(draft, floors),
+    );
+  }
+
+  appendUpdate(
+    draft: UpdateDraft,
+    floors: Floors = {},
+  ): Promise<UpdateOutcome> {
+    return this.#inLane(
+      draft.message.group_id,
+      floors,
+      "append the change",
+      () => this.#appendUpdate(draft, floors),
+    );
+  }
+
+  async pendingStates(
+    groupId: string,
+    seqs: number[],
+  ): Promise<PendingStates> {
+    try {
+      return await this.#pending.read(groupId, seqs);
+    } catch (err) {
+      throw unavailable("Cannot read pending states", err);
     }
-    if (this.#closed) return Promise.reject(closedError());
-    return this.#lanes.run(draft.group_id, async () => {
+  }
+
+  markPersisted(
+    groupId: string,
+    persisted: Array<{ seq: number; rev: number }>,
+  ): Promise<void> {
+    if (persisted.length === 0) return Promise.resolve();
+    // In the group's lane: a drop never races an append's check of the same keys.
+    return this.#lanes.run(groupId, async () => {
       try {
-        return await this.#append(draft, floor);
+        await this.#pending.markPersisted(groupId, persisted);
       } catch (err) {
-        throw err instanceof ChatError
-          ? err
-          : unavailable("Cannot append the message", err);
+        throw unavailable("Cannot mark states persisted", err);
       }
     });
   }
@@ -123,32 +179,30 @@ export class KvBus implements Bus {
     // In-process delivery is never interrupted.
   }
 
-  async recent(groupId: string, afterSeq: number): Promise<Message[]> {
-    const after = Number.isFinite(afterSeq)
-      ? Math.max(0, Math.floor(afterSeq))
+  async recent(groupId: string, afterRev: number): Promise<GroupEvent[]> {
+    const after = Number.isFinite(afterRev)
+      ? Math.max(0, Math.floor(afterRev))
       : 0;
     try {
-      const entries = await listEntries<Message>(this.kv, {
+      const entries = await listEntries<GroupEvent>(this.kv, {
         prefix: recentPrefix(groupId),
         start: recentKey(groupId, after + 1),
       });
-      return entries.map((entry) => entry.value);
+      // A file written before events had revs buffers bare messages: they are no events.
+      return entries.map((e) => e.value).filter((e) =>
+        typeof e?.rev === "number" && !!e.kind
+      );
     } catch (err) {
       throw unavailable("Cannot read the recovery buffer", err);
     }
   }
 
   async headSeq(groupId: string): Promise<number | null> {
-    const known = this.#appender.known(groupId);
-    if (known !== undefined) return known;
-    try {
-      return (await retryWhileLocked(() =>
-        this.kv.get<number>(seqKey(groupId))
-      ))
-        .value;
-    } catch (err) {
-      throw unavailable("Cannot read the seq counter", err);
-    }
+    return (await this.#appender.head(groupId)).seq;
+  }
+
+  async headRev(groupId: string): Promise<number | null> {
+    return (await this.#appender.head(groupId)).rev;
   }
 
   async readHandoff(
@@ -191,47 +245,152 @@ export class KvBus implements Bus {
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
+    clearInterval(this.#sweeper);
     this.#delivery.clear();
     this.handoff.wakeAll();
     if (this.options.closeKv ?? true) this.kv.close();
     return Promise.resolve();
   }
 
-  /** One append inside its group's lane: read what the check needs, commit, then publish. */
-  async #append(draft: MessageDraft, floor?: number): Promise<AppendOutcome> {
+  /** Runs an append in its group's lane, with checked floors and `unavailable` on failure. */
+  #inLane<T>(
+    groupId: string,
+    floors: Floors,
+    what: string,
+    task: () => Promise<T>,
+  ): Promise<T> {
+    for (const floor of [floors.floorSeq, floors.floorRev]) {
+      if (floor !== undefined && !(Number.isSafeInteger(floor) && floor >= 0)) {
+        return Promise.reject(
+          new ChatError(
+            "bad_request",
+            `Cannot append: floor ${floor} is not a counter`,
+          ),
+        );
+      }
+    }
+    if (this.#closed) return Promise.reject(closedError());
+    return this.#lanes.run(groupId, async () => {
+      try {
+        return await task();
+      } catch (err) {
+        throw err instanceof ChatError
+          ? err
+          : unavailable(`Cannot ${what}`, err);
+      }
+    });
+  }
+
+  async #append(draft: MessageDraft, floors: Floors): Promise<AppendOutcome> {
+    const g = draft.group_id;
+    const nonce = draft.nonce === null
+      ? null
+      : nonceKey(g, draft.author.id, draft.nonce);
     for (let attempt = 1; attempt <= maxCommitAttempts; attempt++) {
       if (this.#closed) throw closedError();
-      const { counter, prior } = await this.#appender.read(draft);
+      // While the counters are remembered nothing is read: the commit checks that the nonce is
+      // unused, and a refused commit forgets the counters, so the next attempt reads both.
+      const known = this.#appender.known(g);
+      const [head, prior] = known
+        ? [known, null]
+        : await Promise.all([this.#appender.head(g), this.#prior(nonce)]);
       if (prior) return { status: "duplicate", message: prior };
-      if (counter.seq === null && floor === undefined) {
-        return { status: "need_floor" };
-      }
+      const next = nextCounters(head, floors, true);
+      if (!next) return { status: "need_floor" };
       if (this.handoff.backlog >= this.#maxBacklog) {
         // Full: nothing new is taken, but a retried nonce is still answered.
-        const first = await this.#appender.prior(draft);
+        const first = await this.#prior(nonce);
         if (first) return { status: "duplicate", message: first };
         throw backlogFull();
       }
-      const seq = Math.max(counter.seq ?? 0, floor ?? 0) + 1;
-      const message: Message = { ...draft, seq };
-      const entry = this.handoff.reserve();
-      if (await this.#appender.commit(message, counter, entry)) {
-        this.handoff.appended();
-        const g = draft.group_id;
-        this.#delivery.deliver(topics.group(g), {
-          kind: "message",
-          group_id: g,
-          message,
-        });
-        return { status: "appended", message };
-      }
-      // The nonce was used, or another process wrote the counter or the entry: read them again.
-      await this.handoff.resync();
+      const message: Message = { ...draft, seq: next.seq, rev: next.rev };
+      const committed = await this.#commit(head, next, {
+        kind: "message",
+        message,
+        prepare: (op) => {
+          if (nonce) {
+            op.check({ key: nonce, versionstamp: null })
+              .set(nonce, message, { expireIn: limits.nonceTtlMs });
+          }
+        },
+      });
+      if (committed) return { status: "appended", message };
     }
     throw new ChatError(
       "unavailable",
       "The message could not be ordered; try again",
     );
+  }
+
+  async #appendUpdate(
+    draft: UpdateDraft,
+    floors: Floors,
+  ): Promise<UpdateOutcome> {
+    const g = draft.message.group_id;
+    const seq = draft.message.seq;
+    for (let attempt = 1; attempt <= maxCommitAttempts; attempt++) {
+      if (this.#closed) throw closedError();
+      const head = await this.#appender.head(g);
+      const next = nextCounters(head, floors, false);
+      if (!next) return { status: "need_floor" };
+      const basis = await this.#pending.basis(g, seq);
+      if (!basis.holds(draft.basis)) return { status: "conflict" };
+      if (this.handoff.backlog >= this.#maxBacklog) throw backlogFull();
+      const message: Message = { ...draft.message, rev: next.rev };
+      const erased = draft.erase
+        ? await this.#pending.erasure(g, message, recoveryBuffer.maxAgeMs)
+        : null;
+      const committed = await this.#commit(head, next, {
+        kind: "message_update",
+        message,
+        prepare: (op) => {
+          basis.check(op);
+          erased?.(op);
+        },
+      });
+      if (committed) return { status: "appended", message };
+    }
+    throw new ChatError(
+      "unavailable",
+      "The change could not be ordered; try again",
+    );
+  }
+
+  /** The first message sent with this nonce, or null (none, or no nonce). */
+  async #prior(nonce: Deno.KvKey | null): Promise<Message | null> {
+    if (nonce === null) return null;
+    return (await retryWhileLocked(() => this.kv.get<Message>(nonce))).value;
+  }
+
+  /** Drops the marks of groups whose first mark is older than `maxMarkAgeMs`, in their lanes. */
+  async #sweep(): Promise<void> {
+    const maxAge = this.options.markMaxAgeMs ?? pendingStates.maxMarkAgeMs;
+    for (const groupId of await this.#pending.staleGroups(Date.now(), maxAge)) {
+      if (this.#closed) return;
+      await this.#lanes.run(groupId, () => this.#pending.drop(groupId));
+    }
+  }
+
+  /** Commits one event with everything an append does, then publishes it; false when refused. */
+  async #commit(
+    head: Head,
+    next: { seq: number; rev: number },
+    step: Step,
+  ): Promise<boolean> {
+    const event = await this.#appender.commit(
+      head,
+      next,
+      step,
+      this.handoff.reserve(),
+    );
+    if (!event) {
+      // Another process wrote the counters, a checked key or the entry: read them again.
+      await this.handoff.resync();
+      return false;
+    }
+    this.handoff.appended();
+    this.#delivery.deliver(topics.group(event.group_id), event);
+    return true;
   }
 }
 

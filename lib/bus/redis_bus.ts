@@ -1,10 +1,14 @@
 /**
- * The Redis bus: pub/sub fan-out across instances, seq counters, idempotency records, recovery
- * buffers and the persistence hand-off, all in one Redis. Three connections: commands, the one
+ * The Redis bus: pub/sub fan-out across instances, seq and rev counters, idempotency records,
+ * pending states, recovery buffers and the persistence hand-off, all in one Redis. Three connections: commands, the one
  * shared subscriber, and blocking hand-off reads (so a read that waits never delays a command).
  */
 import type { Redis } from "ioredis";
-import { type BusEvent, messageSchema } from "../protocol/bus_events.ts";
+import {
+  type BusEvent,
+  type GroupEvent,
+  messageSchema,
+} from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
 import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
@@ -14,9 +18,14 @@ import {
   type Bus,
   type BusListener,
   defaultHandoffMaxBacklog,
+  type Floors,
   type HandoffEntry,
   type MessageDraft,
+  type PendingStates,
+  pendingStates,
   recoveryBuffer,
+  type UpdateDraft,
+  type UpdateOutcome,
 } from "./bus.ts";
 import { topics } from "./topics.ts";
 import { busKeys } from "./_keys.ts";
@@ -26,8 +35,8 @@ import {
   type RoleClient,
   unavailable,
 } from "./_redis_client.ts";
-import { RedisHandoff, safeMessage } from "./_redis_handoff.ts";
-import { appendLua } from "./_redis_scripts.ts";
+import { RedisHandoff, safeGroupEvent, safeMessage } from "./_redis_handoff.ts";
+import { appendLua, persistedLua, updateLua } from "./_redis_scripts.ts";
 import { RedisSubscriber } from "./_redis_subscriber.ts";
 
 /** Options of the Redis bus; the connection settings default to the seed's. */
@@ -39,19 +48,26 @@ export interface RedisBusOptions extends RedisClientSettings {
    * the store has taken nothing for that many messages; `append` then refuses with `unavailable`.
    */
   handoffMaxBacklog?: number;
+  /** A group's marked pending states are dropped this long after the first mark (tests). */
+  markMaxAgeMs?: number;
+  /** How often the sweep for such groups runs (tests). */
+  sweepEveryMs?: number;
 }
 
-type AppendReply =
-  | [status: "appended" | "duplicate", json: string]
-  | [status: "need_floor"]
-  | [status: "backlog_full"];
+type AppendReply = [status: "appended" | "duplicate", json: string] | [
+  status: "need_floor" | "conflict" | "backlog_full",
+  json?: undefined,
+];
 type ScriptedRedis = Redis & {
   salviorisAppend(...args: (string | number)[]): Promise<AppendReply>;
+  salviorisUpdate(...args: (string | number)[]): Promise<AppendReply>;
+  salviorisPersisted(...args: (string | number)[]): Promise<number>;
 };
 
 export class RedisBus implements Bus {
   #closed = false;
   #cmd: ScriptedRedis;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
   #handoff: RedisHandoff;
   #subscriber: RedisSubscriber;
 
@@ -63,8 +79,16 @@ export class RedisBus implements Bus {
   ) {
     this.#cmd = commands.redis as ScriptedRedis;
     this.#cmd.defineCommand("salviorisAppend", {
-      numberOfKeys: 4,
+      numberOfKeys: 7,
       lua: appendLua,
+    });
+    this.#cmd.defineCommand("salviorisUpdate", {
+      numberOfKeys: 8,
+      lua: updateLua,
+    });
+    this.#cmd.defineCommand("salviorisPersisted", {
+      numberOfKeys: 4,
+      lua: persistedLua,
     });
     this.#handoff = new RedisHandoff(
       commands.redis,
@@ -77,8 +101,8 @@ export class RedisBus implements Bus {
       () => this.#handoff.ensureGroup().catch(() => {}),
     );
     this.#subscriber = new RedisSubscriber(subscriber.redis, {
-      headSeq: (groupId) => this.headSeq(groupId),
-      recent: (groupId, afterSeq) => this.recent(groupId, afterSeq),
+      headRev: (groupId) => this.headRev(groupId),
+      recent: (groupId, afterRev) => this.recent(groupId, afterRev),
     });
   }
 
@@ -99,6 +123,12 @@ export class RedisBus implements Bus {
       const bus = new RedisBus(opened[0], opened[1], opened[2], options);
       await bus.#handoff.ensureGroup();
       await bus.#handoff.pruneConsumers();
+      // Quiet groups keep no pending states: their marks are dropped by age (see `bus.ts`).
+      bus.#sweeper = setInterval(() => {
+        bus.#sweep().catch(
+          () => {/* Redis is down: the next sweep tries again */},
+        );
+      }, options.sweepEveryMs ?? pendingStates.sweepEveryMs);
       return bus;
     } catch (err) {
       await Promise.all(opened.map((client) => client.close()));
@@ -108,15 +138,8 @@ export class RedisBus implements Bus {
 
   async append(
     draft: MessageDraft,
-    options: { floorSeq?: number } = {},
+    floors: Floors = {},
   ): Promise<AppendOutcome> {
-    const floor = options.floorSeq;
-    if (floor !== undefined && !(Number.isSafeInteger(floor) && floor >= 0)) {
-      throw new ChatError(
-        "bad_request",
-        `Cannot append: floorSeq ${floor} is not a seq`,
-      );
-    }
     const fields = {
       id: draft.id,
       group_id: draft.group_id,
@@ -125,37 +148,159 @@ export class RedisBus implements Bus {
       created_at: draft.created_at,
       nonce: draft.nonce,
       ...(draft.attachments?.length ? { attachments: draft.attachments } : {}),
+      ...(draft.reply_to === undefined ? {} : { reply_to: draft.reply_to }),
+      ...(draft.mentions === undefined ? {} : { mentions: draft.mentions }),
     };
     // Every subscriber parses what it receives: a message it would drop must not get a seq.
-    const check = messageSchema.safeParse({ ...fields, seq: 1 });
-    if (!check.success) {
-      throw new ChatError(
-        "bad_request",
-        `Cannot append: ${check.error.issues[0]?.message}`,
-      );
-    }
-    let reply: AppendReply;
-    try {
-      reply = await this.#cmd.salviorisAppend(
-        busKeys.seq(draft.group_id),
-        busKeys.recent(draft.group_id),
-        busKeys.nonce(draft.group_id, draft.author.id, draft.nonce ?? ""),
-        busKeys.handoff,
-        JSON.stringify(fields),
-        floor === undefined ? "" : String(floor),
-        draft.nonce === null ? "" : String(limits.nonceTtlMs),
-        recoveryBuffer.maxMessages,
-        recoveryBuffer.maxAgeMs,
-        topics.group(draft.group_id),
-        JSON.stringify(draft.group_id),
-        this.options.handoffMaxBacklog ?? defaultHandoffMaxBacklog,
-      );
-    } catch (err) {
-      throw unavailable("Cannot append the message", err);
-    }
+    checkState({ ...fields, seq: 1, rev: 1 });
+    const g = draft.group_id;
+    const reply = await this.#run(
+      "append the message",
+      () =>
+        this.#cmd.salviorisAppend(
+          ...this.#groupKeys(g, draft.author.id, draft.nonce),
+          JSON.stringify(fields),
+          ...floorArgs(floors),
+          draft.nonce === null ? "" : String(limits.nonceTtlMs),
+          ...this.#commitArgs(g),
+        ),
+    );
     if (reply[0] === "need_floor") return { status: "need_floor" };
     if (reply[0] === "backlog_full") throw backlogFull();
-    return { status: reply[0], message: JSON.parse(reply[1]) as Message };
+    if (reply[0] === "conflict") throw new Error("append cannot conflict");
+    return { status: reply[0], message: JSON.parse(reply[1]!) as Message };
+  }
+
+  async appendUpdate(
+    draft: UpdateDraft,
+    floors: Floors = {},
+  ): Promise<UpdateOutcome> {
+    // seq first: the script reads it, and splices the rev in front.
+    const { rev: _rev, seq, ...rest } = draft.message;
+    const state = { seq, ...rest };
+    checkState({ ...state, rev: 1 });
+    const g = state.group_id;
+    const basis = "pendingRev" in draft.basis
+      ? ["pending", draft.basis.pendingRev]
+      : ["pruned", draft.basis.prunedRev];
+    const reply = await this.#run(
+      "append the change",
+      () =>
+        this.#cmd.salviorisUpdate(
+          ...this.#groupKeys(g, state.author.id, state.nonce),
+          busKeys.pruned(g),
+          JSON.stringify(state),
+          String(state.seq),
+          basis[0],
+          String(basis[1]),
+          draft.erase ? "1" : "",
+          ...floorArgs(floors),
+          ...this.#commitArgs(g),
+        ),
+    );
+    if (reply[0] === "backlog_full") throw backlogFull();
+    if (reply[0] === "need_floor" || reply[0] === "conflict") {
+      return { status: reply[0] };
+    }
+    return { status: "appended", message: JSON.parse(reply[1]!) as Message };
+  }
+
+  async pendingStates(
+    groupId: string,
+    seqs: number[],
+  ): Promise<PendingStates> {
+    const wanted = [...new Set(seqs)].slice(0, pendingStates.maxRead);
+    const results = await this.#run("read pending states", async () => {
+      const tx = this.#cmd.multi().get(busKeys.pruned(groupId));
+      if (wanted.length > 0) {
+        tx.hmget(busKeys.pending(groupId), ...wanted.map(String));
+      }
+      return await tx.exec();
+    });
+    const failed = results?.find(([err]) => err);
+    if (!results || failed) {
+      throw unavailable("Cannot read pending states", failed?.[0]);
+    }
+    const raw = (results[1]?.[1] ?? []) as (string | null)[];
+    const states = new Map<number, Message>();
+    raw.forEach((json, i) => {
+      const state = json === null ? null : safeMessage(json);
+      if (state) states.set(wanted[i], state);
+    });
+    return { states, prunedRev: Number(results[0][1] ?? 0) };
+  }
+
+  async markPersisted(
+    groupId: string,
+    persisted: Array<{ seq: number; rev: number }>,
+  ): Promise<void> {
+    if (persisted.length === 0) return;
+    await this.#run("mark states persisted", () =>
+      this.#persisted(
+        groupId,
+        pendingStates.pruneBatch,
+        persisted.flatMap((p) => [String(p.seq), String(p.rev)]),
+      ));
+  }
+
+  #persisted(groupId: string, batch: number, pairs: string[]) {
+    return this.#cmd.salviorisPersisted(
+      busKeys.pending(groupId),
+      busKeys.persisted(groupId),
+      busKeys.pruned(groupId),
+      busKeys.markedGroups,
+      batch,
+      groupId,
+      ...pairs,
+    );
+  }
+
+  /** Drops the marks of groups whose first mark is older than `maxMarkAgeMs` (Redis's clock). */
+  async #sweep(): Promise<void> {
+    const [seconds, micros] = await this.#cmd.time();
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const groups = await this.#cmd.zrangebyscore(
+      busKeys.markedGroups,
+      "-inf",
+      now - (this.options.markMaxAgeMs ?? pendingStates.maxMarkAgeMs),
+      "LIMIT",
+      0,
+      pendingStates.sweepGroups,
+    );
+    for (const groupId of groups) await this.#persisted(groupId, 0, []);
+  }
+
+  /** KEYS 1–7 shared by both append scripts. */
+  #groupKeys(groupId: string, authorId: string, nonce: string | null) {
+    return [
+      busKeys.seq(groupId),
+      busKeys.rev(groupId),
+      busKeys.recent(groupId),
+      busKeys.nonce(groupId, authorId, nonce ?? ""),
+      busKeys.handoff,
+      busKeys.pending(groupId),
+      busKeys.persisted(groupId),
+    ];
+  }
+
+  /** The ARGV tail of `commit` in both append scripts (the last is the backlog bound). */
+  #commitArgs(groupId: string): (string | number)[] {
+    return [
+      recoveryBuffer.maxEvents,
+      recoveryBuffer.maxAgeMs,
+      topics.group(groupId),
+      JSON.stringify(groupId),
+      this.options.handoffMaxBacklog ?? defaultHandoffMaxBacklog,
+    ];
+  }
+
+  async #run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof ChatError) throw err;
+      throw unavailable(`Cannot ${what}`, err);
+    }
   }
 
   async publish(topic: string, event: BusEvent): Promise<void> {
@@ -182,29 +327,31 @@ export class RedisBus implements Bus {
     this.#subscriber.onResume = listener;
   }
 
-  async recent(groupId: string, afterSeq: number): Promise<Message[]> {
-    const after = Number.isFinite(afterSeq) ? Math.floor(afterSeq) : 0;
-    let raw: string[];
-    try {
-      raw = await this.#cmd.zrangebyscore(
-        busKeys.recent(groupId),
-        `(${after}`,
-        "+inf",
-      );
-    } catch (err) {
-      throw unavailable("Cannot read the recovery buffer", err);
-    }
+  async recent(groupId: string, afterRev: number): Promise<GroupEvent[]> {
+    const after = Number.isFinite(afterRev) ? Math.floor(afterRev) : 0;
+    const raw = await this.#run(
+      "read the recovery buffer",
+      () =>
+        this.#cmd.zrangebyscore(busKeys.recent(groupId), `(${after}`, "+inf"),
+    );
     // A buffered entry that does not parse is skipped; the caller's contiguity check notices.
-    return raw.map(safeMessage).filter((m): m is Message => m !== null);
+    return raw.map(safeGroupEvent).filter((e): e is GroupEvent => e !== null);
   }
 
   async headSeq(groupId: string): Promise<number | null> {
-    try {
-      const value = await this.#cmd.get(busKeys.seq(groupId));
-      return value === null ? null : Number(value);
-    } catch (err) {
-      throw unavailable("Cannot read the seq counter", err);
-    }
+    const value = await this.#run(
+      "read the seq counter",
+      () => this.#cmd.get(busKeys.seq(groupId)),
+    );
+    return value === null ? null : Number(value);
+  }
+
+  async headRev(groupId: string): Promise<number | null> {
+    const value = await this.#run(
+      "read the rev counter",
+      () => this.#cmd.get(busKeys.rev(groupId)),
+    );
+    return value === null ? null : Number(value);
   }
 
   async readHandoff(
@@ -247,11 +394,39 @@ export class RedisBus implements Bus {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#sweeper);
     this.#subscriber.clear();
     await Promise.all([
       this.blocking.close(),
       this.subscriber.close(),
       this.commands.close(),
     ]);
+  }
+}
+
+/** The floors as script arguments ("" for none). */
+function floorArgs(floors: Floors): string[] {
+  for (const floor of [floors.floorSeq, floors.floorRev]) {
+    if (floor !== undefined && !(Number.isSafeInteger(floor) && floor >= 0)) {
+      throw new ChatError(
+        "bad_request",
+        `Cannot append: floor ${floor} is not a counter`,
+      );
+    }
+  }
+  const given = floors.floorSeq !== undefined || floors.floorRev !== undefined;
+  return given
+    ? [String(floors.floorSeq ?? 0), String(floors.floorRev ?? 0)]
+    : ["", ""];
+}
+
+/** Refuses a state subscribers would drop when parsing it. */
+function checkState(state: unknown): void {
+  const check = messageSchema.safeParse(state);
+  if (!check.success) {
+    throw new ChatError(
+      "bad_request",
+      `Cannot append: ${check.error.issues[0]?.message}`,
+    );
   }
 }

@@ -6,18 +6,26 @@ import type { StoredGroup } from "../store/store.ts";
 import type { CoreDeps } from "./deps.ts";
 import { groupHead } from "./history.ts";
 import { newId, randomSecret } from "./ids.ts";
+import { unreadCounts } from "./unread.ts";
 
-/** The API shape of a group; the invite code only for members. */
+/** The API shape of a group; the invite code only for members, and never of a direct group. */
 export function toGroup(group: StoredGroup, forMember: boolean): Group {
   const { invite_code, ...rest } = group;
-  return forMember ? { ...rest, invite_code } : rest;
+  const shape: Group = {
+    ...rest,
+    description: group.description ?? "",
+    kind: group.kind ?? "group",
+  };
+  return forMember && shape.kind === "group"
+    ? { ...shape, invite_code }
+    : shape;
 }
 
 /** Creates a group owned by its creator, who becomes its first member. */
 export async function createGroup(
   deps: CoreDeps,
   ownerId: string,
-  input: { name: string; public: boolean },
+  input: { name: string; public: boolean; description?: string },
 ): Promise<Group> {
   const now = deps.now();
   const group: StoredGroup = {
@@ -27,6 +35,8 @@ export async function createGroup(
     owner_id: ownerId,
     created_at: new Date(now).toISOString(),
     invite_code: randomSecret(9),
+    description: input.description ?? "",
+    kind: "group",
   };
   await deps.store.createGroup(group);
   return toGroup(group, true);
@@ -55,7 +65,10 @@ export async function requireMember(
   }
 }
 
-/** Joins a public group, or a private one with its invite code; joining twice is a no-op. */
+/**
+ * Joins a public group, or a private one with its current invite code; joining twice is a no-op.
+ * Nobody joins a direct group, and a banned user joins nothing until unbanned.
+ */
 export async function joinGroup(
   deps: CoreDeps,
   userId: string,
@@ -63,15 +76,33 @@ export async function joinGroup(
   inviteCode?: string,
 ): Promise<Group> {
   const group = await requireGroup(deps, groupId);
+  const details = { group_id: groupId };
   if (await deps.store.isMember(groupId, userId)) return toGroup(group, true);
+  if (group.kind === "dm") {
+    throw new ChatError(
+      "forbidden",
+      "Nobody else can join a direct conversation",
+      details,
+    );
+  }
   if (!group.public && inviteCode !== group.invite_code) {
-    throw new ChatError("forbidden", "This group needs a valid invite code", {
-      group_id: groupId,
-    });
+    throw new ChatError(
+      "forbidden",
+      "This group needs a valid invite code",
+      details,
+    );
   }
-  if (await deps.store.addMember(groupId, userId)) {
-    await announceJoin(deps, groupId, userId);
+  if (await deps.store.isBanned(groupId, userId)) {
+    throw new ChatError("forbidden", "You are banned from this group", details);
   }
+  if (!await deps.store.addMember(groupId, userId)) return toGroup(group, true);
+  // A ban stored between the check above and the join: the banner's removal may have run before
+  // this membership existed, so the join undoes itself (bans are written before removals).
+  if (await deps.store.isBanned(groupId, userId)) {
+    await deps.store.removeMember(groupId, userId);
+    throw new ChatError("forbidden", "You are banned from this group", details);
+  }
+  await announceJoin(deps, groupId, userId);
   return toGroup(group, true);
 }
 
@@ -92,41 +123,91 @@ async function announceJoin(deps: CoreDeps, groupId: string, userId: string) {
   }
 }
 
-/** Leaves a group; every instance ends the leaver's live subscriptions to it. */
+/**
+ * Leaves a group; every instance ends the leaver's live subscriptions to it. A direct group
+ * cannot be left, and the owner cannot leave (a group keeps exactly one owner).
+ */
 export async function leaveGroup(
   deps: CoreDeps,
   userId: string,
   groupId: string,
 ) {
-  await requireGroup(deps, groupId);
+  const group = await requireGroup(deps, groupId);
+  const details = { group_id: groupId };
+  if (group.kind === "dm") {
+    throw new ChatError(
+      "forbidden",
+      "A direct conversation cannot be left",
+      details,
+    );
+  }
+  if (group.owner_id === userId) {
+    throw new ChatError(
+      "bad_request",
+      "The owner cannot leave their group",
+      details,
+    );
+  }
   // Like joining twice, leaving twice is a no-op.
-  if (!await deps.store.removeMember(groupId, userId)) return;
+  await endMembership(deps, groupId, userId);
+}
+
+/** Removes a membership and, when there was one, tells every instance (`member_left`). */
+export async function endMembership(
+  deps: CoreDeps,
+  groupId: string,
+  userId: string,
+): Promise<boolean> {
+  if (!await deps.store.removeMember(groupId, userId)) return false;
   await deps.bus.publish(topics.group(groupId), {
     kind: "member_left",
     group_id: groupId,
     user_id: userId,
   });
+  return true;
 }
 
-/** The user's groups with unread counts and read positions. */
+/**
+ * The user's groups with unread and mention counts, read positions and mute state. In a direct
+ * group every unread message counts as a mention (§4). A direct group shows once its first
+ * message exists (asking for one creates it, but sends nothing yet).
+ */
 export async function groupsOfUser(
   deps: CoreDeps,
   userId: string,
 ): Promise<Group[]> {
   const groups = await deps.store.groupsOfUser(userId);
-  const reads = await deps.store.readSeqsOfUser(
-    userId,
-    groups.map((g) => g.id),
-  );
-  return await Promise.all(groups.map(async (g) => {
+  const ids = groups.map((g) => g.id);
+  const [reads, muted, heads] = await Promise.all([
+    deps.store.readSeqsOfUser(userId, ids),
+    deps.store.mutedGroups(userId, ids),
+    Promise.all(ids.map((id) => groupHead(deps, id))),
+  ]);
+  const shown = await Promise.all(groups.map(async (g, i) => {
+    if (g.kind === "dm" && heads[i] === 0) return null;
     const lastRead = reads.get(g.id) ?? 0;
-    const head = await groupHead(deps, g.id);
+    const counts = await unreadCounts(deps, userId, g.id, lastRead, heads[i]);
     return {
       ...toGroup(g, true),
-      unread_count: Math.max(0, head - lastRead),
+      unread_count: counts.unread,
+      mention_count: g.kind === "dm" ? counts.unread : counts.mentions,
       last_read_seq: lastRead,
+      muted: muted.has(g.id),
     };
   }));
+  return shown.filter((g) => g !== null);
+}
+
+/** Addition: mutes or unmutes a group for the user, on every device (members only). */
+export async function setMuted(
+  deps: CoreDeps,
+  userId: string,
+  groupId: string,
+  muted: boolean,
+): Promise<void> {
+  await requireGroup(deps, groupId);
+  await requireMember(deps, groupId, userId);
+  await deps.store.setMuted(groupId, userId, muted);
 }
 
 /** Public groups anyone may join (an addition to the protocol, for discovery). */
@@ -137,17 +218,26 @@ export async function publicGroups(
   return (await deps.store.publicGroups(limit)).map((g) => toGroup(g, false));
 }
 
-/** A group's members with their cluster-wide presence. */
+/** A group's members with their roles and cluster-wide presence. */
 export async function membersOf(
   deps: CoreDeps,
-  groupId: string,
+  group: StoredGroup,
 ): Promise<Member[]> {
-  const ids = await deps.store.memberIds(groupId);
+  const stored = await deps.store.members(group.id);
+  const ids = stored.map((m) => m.user_id);
+  const roles = new Map(stored.map((m) => [m.user_id, m.role]));
   const [users, online] = await Promise.all([
     deps.store.usersByIds(ids),
     deps.presence.online(ids),
   ]);
   return users
-    .map((u) => ({ id: u.id, username: u.username, online: online.has(u.id) }))
+    .map((u) => ({
+      id: u.id,
+      username: u.username,
+      online: online.has(u.id),
+      role: group.owner_id === u.id && group.kind !== "dm"
+        ? "owner" as const
+        : roles.get(u.id) ?? "member",
+    }))
     .sort((a, b) => a.username.localeCompare(b.username));
 }

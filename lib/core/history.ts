@@ -1,12 +1,14 @@
 /**
- * Reading a group's messages by seq. Persistence is asynchronous, so the newest messages may still
- * be on their way to the store: reads merge the store with the bus's recovery buffer, which makes
- * the history page, the replay and the live events agree on every seq.
+ * Reading a group's history. Persistence is asynchronous, so the newest states may still be on
+ * their way to the store: every read takes the bus's pending states first and the store's copy
+ * second, keeping the higher rev (the order matters; see `lib/bus/bus.ts`). History pages, replays
+ * and live events therefore agree on every message's state.
  */
+import type { PendingStates } from "../bus/bus.ts";
 import type { Message } from "../protocol/types.ts";
 import type { CoreDeps } from "./deps.ts";
 
-/** Most messages a `since` replay serves before it answers `resync`. */
+/** Most messages (or events) a replay serves before it answers `resync`. */
 export const maxReplay = 1000;
 
 /** The last seq of a group: the bus's counter when it has one, else the store's. */
@@ -18,7 +20,32 @@ export async function groupHead(
   return fromBus ?? await deps.store.headSeq(groupId);
 }
 
-/** Messages with `fromSeq <= seq <= toSeq`, ascending, from the buffer and the store. */
+/** The last rev of a group: the bus's counter when it has one, else the store's index. */
+export async function groupHeadRev(
+  deps: CoreDeps,
+  groupId: string,
+): Promise<number> {
+  const fromBus = await deps.bus.headRev(groupId);
+  return fromBus ?? await deps.store.headRev(groupId);
+}
+
+/** The current states of some messages, and the `prunedRev` read with the pending ones. */
+export async function currentStates(
+  deps: CoreDeps,
+  groupId: string,
+  seqs: number[],
+): Promise<PendingStates> {
+  const pending = await deps.bus.pendingStates(groupId, seqs);
+  const missing = seqs.filter((s) => !pending.states.has(s));
+  const stored = missing.length === 0
+    ? []
+    : await deps.store.messagesBySeqs(groupId, missing);
+  const states = new Map(pending.states);
+  for (const m of stored) merge(states, m);
+  return { states, prunedRev: pending.prunedRev };
+}
+
+/** Messages with `fromSeq <= seq <= toSeq` in their current state, ascending. */
 export async function loadRange(
   deps: CoreDeps,
   groupId: string,
@@ -26,32 +53,29 @@ export async function loadRange(
   toSeq: number,
 ): Promise<Message[]> {
   if (toSeq < fromSeq) return [];
-  const buffered = (await deps.bus.recent(groupId, fromSeq - 1)).filter((m) =>
-    m.seq <= toSeq
+  const seqs = Array.from(
+    { length: toSeq - fromSeq + 1 },
+    (_, i) => fromSeq + i,
   );
-  const firstBuffered = buffered[0]?.seq ?? toSeq + 1;
-  const stored = firstBuffered > fromSeq
-    ? await deps.store.messagesInRange(groupId, fromSeq, firstBuffered - 1)
-    : [];
-  return [...stored, ...buffered];
+  const { states } = await deps.bus.pendingStates(groupId, seqs);
+  for (
+    const m of await deps.store.messagesInRange(groupId, fromSeq, toSeq)
+  ) merge(states, m);
+  return [...states.values()].sort((a, b) => a.seq - b.seq);
 }
 
-/** One history page, oldest first: the `limit` messages before `beforeSeq` (or the newest). */
-export async function historyPage(
+/** One message in its current state, or null when there is none. */
+export async function messageAt(
   deps: CoreDeps,
   groupId: string,
-  options: { beforeSeq?: number; limit: number },
-): Promise<{ messages: Message[]; has_more: boolean }> {
-  const head = await groupHead(deps, groupId);
-  const end = Math.min(head, (options.beforeSeq ?? Infinity) - 1);
-  const start = Math.max(1, end - options.limit + 1);
-  const messages = await loadRange(deps, groupId, start, end);
-  return { messages, has_more: start > 1 };
+  seq: number,
+): Promise<Message | null> {
+  return (await currentStates(deps, groupId, [seq])).states.get(seq) ?? null;
 }
 
 /**
  * The messages after `afterSeq` up to `head`, or null when they cannot all be served (too many,
- * or a hole neither the buffer nor the store can fill): the client must `resync`.
+ * or a hole neither the bus nor the store can fill): the client must `resync`.
  */
 export async function missedMessages(
   deps: CoreDeps,
@@ -66,4 +90,10 @@ export async function missedMessages(
   const contiguous = messages.length === head - afterSeq &&
     messages.every((m, i) => m.seq === afterSeq + 1 + i);
   return contiguous ? messages : null;
+}
+
+/** Keeps the higher-rev state of a message (a state without rev counts as rev 0). */
+function merge(states: Map<number, Message>, m: Message): void {
+  const seen = states.get(m.seq);
+  if (!seen || (seen.rev ?? 0) < (m.rev ?? 0)) states.set(m.seq, m);
 }

@@ -1,21 +1,27 @@
 /**
  * Sending a message: the one flow behind the socket `message` frame and the HTTP send path.
- * validate membership → append to the bus (which orders, records and publishes) → done. Delivery
- * and persistence happen downstream; nothing here writes history or fans out.
+ * validate membership (and `reply_to`, mentions) → append to the bus (which orders, records and
+ * publishes) → done. Delivery and persistence happen downstream; nothing here writes history or
+ * fans out.
  */
-import type { MessageDraft } from "../bus/bus.ts";
+import type { AppendOutcome, Floors, MessageDraft } from "../bus/bus.ts";
 import { ChatError, errors, toChatError } from "../protocol/errors.ts";
 import type { Attachment, Message, User } from "../protocol/types.ts";
 import { withDeadline } from "./deadline.ts";
 import type { CoreDeps } from "./deps.ts";
+import { announceFirstMessage } from "./dms.ts";
 import { requireMember } from "./groups.ts";
+import { groupHead } from "./history.ts";
 import { newId } from "./ids.ts";
+import { findMentions, mayMention } from "./mentions.ts";
 import { sendWithAttachments } from "./attachments.ts";
 
 export interface SendInput {
   groupId: string;
   text: string;
   nonce: string | null;
+  /** §4: the seq of the message this one replies to. */
+  replyTo?: number;
   /** §5: uploads to attach (validated and claimed by `sendWithAttachments`). */
   attachmentIds?: string[];
   /**
@@ -43,23 +49,41 @@ export async function sendMessage(
   input: SendInput,
 ): Promise<SendResult> {
   await checkSender(deps, input, author.id);
+  if (input.replyTo !== undefined) {
+    // Seqs have no gaps: every seq up to the head is a message (a deleted one included).
+    if (input.replyTo > await groupHead(deps, input.groupId)) {
+      throw errors.notFound(`No message ${input.replyTo} to reply to`, {
+        group_id: input.groupId,
+      });
+    }
+  }
+  const mentions = await mentionsIn(deps, input.groupId, input.text);
   const id = newId(deps.now());
-  return await sendWithAttachments(deps.store, {
-    groupId: input.groupId,
-    authorId: author.id,
-    nonce: input.nonce,
-    messageId: id,
-    ids: input.attachmentIds ?? [],
-  }, (attachments) => sendDraft(deps, author, input, id, attachments));
+  return await sendWithAttachments(
+    deps.store,
+    {
+      groupId: input.groupId,
+      authorId: author.id,
+      nonce: input.nonce,
+      messageId: id,
+      ids: input.attachmentIds ?? [],
+    },
+    (attachments) =>
+      sendDraft(deps, author, input, { id, mentions, attachments }),
+  );
 }
 
 async function sendDraft(
   deps: CoreDeps,
   author: User,
   input: SendInput,
-  id: string,
-  attachments: Attachment[] | undefined,
+  extra: {
+    id: string;
+    mentions: string[] | undefined;
+    attachments: Attachment[] | undefined;
+  },
 ): Promise<SendResult> {
+  const { id, mentions, attachments } = extra;
   const now = deps.now();
   const draft: MessageDraft = {
     id,
@@ -70,22 +94,24 @@ async function sendDraft(
     created_at: new Date(now).toISOString(),
     ...(attachments ? { attachments } : {}),
   };
-  let outcome = await append(deps, draft);
-  if (outcome.status === "need_floor") {
-    // The bus lost or never had this group's counter: continue from what the store holds.
-    const floorSeq = await deps.store.headSeq(input.groupId);
-    outcome = await append(deps, draft, floorSeq);
-  }
+  if (input.replyTo !== undefined) draft.reply_to = input.replyTo;
+  if (mentions) draft.mentions = mentions;
+  const outcome = await withFloors(
+    deps,
+    input.groupId,
+    (floors) => deps.bus.append(draft, floors),
+  );
   if (outcome.status === "need_floor") {
     throw new ChatError(
       "unavailable",
       "The message could not be ordered; try again",
     );
   }
-  return {
-    message: outcome.message,
-    duplicate: outcome.status === "duplicate",
-  };
+  const duplicate = outcome.status === "duplicate";
+  if (!duplicate && outcome.message.seq === 1) {
+    await announceFirstMessage(deps, input.groupId);
+  }
+  return { message: outcome.message, duplicate };
 }
 
 /**
@@ -105,12 +131,40 @@ async function checkSender(deps: CoreDeps, input: SendInput, userId: string) {
   }
 }
 
-async function append(deps: CoreDeps, draft: MessageDraft, floorSeq?: number) {
+/** The members `text` mentions; the member list is read only when the text holds an `@`. */
+export async function mentionsIn(
+  deps: CoreDeps,
+  groupId: string,
+  text: string,
+): Promise<string[] | undefined> {
+  if (!mayMention(text)) return undefined;
+  const members = await deps.store.usersByIds(
+    await deps.store.memberIds(groupId),
+  );
+  return findMentions(text, members);
+}
+
+/**
+ * Runs an append; when the bus lost or never had the group's counters, runs it again with the
+ * store's heads as floors. Bus failures become `unavailable`.
+ */
+export async function withFloors<T extends AppendOutcome | { status: string }>(
+  deps: CoreDeps,
+  groupId: string,
+  append: (floors: Floors) => Promise<T>,
+): Promise<T> {
+  const outcome = await busCall(() => append({}));
+  if (outcome.status !== "need_floor") return outcome;
+  const [floorSeq, floorRev] = await Promise.all([
+    deps.store.headSeq(groupId),
+    deps.store.headRev(groupId),
+  ]);
+  return await busCall(() => append({ floorSeq, floorRev }));
+}
+
+async function busCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return await deps.bus.append(
-      draft,
-      floorSeq === undefined ? {} : { floorSeq },
-    );
+    return await fn();
   } catch (err) {
     const error = toChatError(err);
     if (error.code === "internal") {
@@ -118,9 +172,7 @@ async function append(deps: CoreDeps, draft: MessageDraft, floorSeq?: number) {
         "unavailable",
         "The message bus is unreachable; try again",
         {},
-        {
-          cause: err,
-        },
+        { cause: err },
       );
     }
     throw error;

@@ -1,18 +1,24 @@
 /**
- * The persistence projector: reads the bus's hand-off and writes history to the store in batches.
- * It runs beside delivery, never in its way. An entry is acknowledged only once its message is
- * stored; the store skips (group_id, seq) it already holds, so a re-delivered entry (a retry, or
- * one claimed from a dead instance) is written once.
+ * The persistence projector: reads the bus's hand-off (references to group events) and projects
+ * them into the store in batches. It runs beside delivery, never in its way. For a batch it:
+ * 1. reads the referenced messages' pending states from the bus (their latest, so a message
+ *    changed three times is written once; a state already dropped was stored already),
+ * 2. writes those states (monotonic by rev) and then the events' index entries (so an index
+ *    entry never points at a state older than its rev),
+ * 3. moves each new message's author's read position to it,
+ * 4. tells the bus which states are stored (it may drop them), and only then
+ * 5. acknowledges the entries. A crash anywhere re-delivers the batch; every step is idempotent.
  */
-import type { Bus } from "../bus/bus.ts";
-import type { Store } from "../store/store.ts";
+import type { Bus, HandoffEntry } from "../bus/bus.ts";
+import type { Message } from "../protocol/types.ts";
+import type { Store, StoredEvent } from "../store/store.ts";
 
 export interface ProjectorOptions {
   bus: Bus;
   store: Store;
   /** Consumer name in the hand-off (this instance's id). */
   consumer: string;
-  /** Most messages written in one batch. */
+  /** Most events written in one batch. */
   batchSize?: number;
   /** How long one read waits for new entries. */
   blockMs?: number;
@@ -24,7 +30,7 @@ export class PersistenceProjector {
   #options: Required<ProjectorOptions>;
   #running = false;
   #loop: Promise<void> | null = null;
-  /** Messages written since start, for tests and metrics. */
+  /** Events written since start, for tests and metrics. */
   written = 0;
 
   constructor(options: ProjectorOptions) {
@@ -67,12 +73,32 @@ export class PersistenceProjector {
     }
   }
 
-  /** Reads one batch and writes it; answers how many entries it handled. */
+  /** Reads one batch and projects it; answers how many entries it handled. */
   async #step(blockMs: number): Promise<number> {
     const { bus, consumer, batchSize } = this.#options;
     const entries = await bus.readHandoff(consumer, batchSize, blockMs);
     if (entries.length === 0) return 0;
-    await this.#writeWithRetry(entries.map((e) => e.message));
+    const groups = byGroup(entries);
+    const states = new Map<string, Message[]>();
+    for (const [groupId, events] of groups) {
+      const pending = await bus.pendingStates(
+        groupId,
+        events.map((e) => e.seq),
+      );
+      states.set(groupId, [...pending.states.values()]);
+    }
+    await this.#writeWithRetry(
+      [...states.values()].flat(),
+      [
+        ...groups.values(),
+      ].flat(),
+    );
+    for (const [groupId, written] of states) {
+      await bus.markPersisted(
+        groupId,
+        written.map((m) => ({ seq: m.seq, rev: m.rev ?? 0 })),
+      );
+    }
     await bus.ackHandoff(entries.map((e) => e.id));
     this.written += entries.length;
     return entries.length;
@@ -80,13 +106,16 @@ export class PersistenceProjector {
 
   /** A batch in hand is never dropped: the store is retried until it takes it. */
   async #writeWithRetry(
-    messages: Parameters<Store["insertMessages"]>[0],
+    states: Message[],
+    events: StoredEvent[],
   ): Promise<void> {
+    const { store } = this.#options;
     let backoff = 100;
     for (;;) {
       try {
-        await this.#options.store.insertMessages(messages);
-        return await this.#advanceAuthorsReads(messages);
+        await store.upsertStates(states);
+        await store.insertEvents(events);
+        return await this.#advanceAuthorsReads(states, events);
       } catch (err) {
         console.warn(
           `persistence: store write failed, retrying in ${backoff} ms:`,
@@ -100,17 +129,24 @@ export class PersistenceProjector {
 
   /**
    * Writing a message means having read the group up to it: each author's read position moves
-   * to their newest message of the batch, so their own messages never count as unread. One write
-   * per (group, author) per batch, off the delivery path; repeats are harmless (monotonic).
+   * to their newest new message of the batch, so their own messages never count as unread. One
+   * write per (group, author) per batch, off the delivery path; repeats are harmless (monotonic).
    */
   async #advanceAuthorsReads(
-    messages: Parameters<Store["insertMessages"]>[0],
+    states: Message[],
+    events: StoredEvent[],
   ): Promise<void> {
+    const created = new Set(
+      events.filter((e) => e.kind === "message").map((e) =>
+        `${e.group_id}\u0000${e.seq}`
+      ),
+    );
     const newest = new Map<
       string,
       { group: string; user: string; seq: number }
     >();
-    for (const m of messages) {
+    for (const m of states) {
+      if (!created.has(`${m.group_id}\u0000${m.seq}`)) continue;
       const key = `${m.group_id}\u0000${m.author.id}`;
       const seen = newest.get(key);
       if (!seen || seen.seq < m.seq) {
@@ -123,4 +159,15 @@ export class PersistenceProjector {
       ),
     );
   }
+}
+
+/** The batch's event references per group, in hand-off order. */
+function byGroup(entries: HandoffEntry[]): Map<string, StoredEvent[]> {
+  const groups = new Map<string, StoredEvent[]>();
+  for (const { event } of entries) {
+    let list = groups.get(event.group_id);
+    if (!list) groups.set(event.group_id, list = []);
+    list.push(event);
+  }
+  return groups;
 }

@@ -8,8 +8,14 @@ export const limits = {
   maxRefChars: 64,
   maxGroupIdsPerFrame: 100,
   maxGroupNameChars: 100,
+  /** §6: a group's description. */
+  maxDescriptionChars: 500,
   historyDefaultLimit: 50,
   historyMaxLimit: 100,
+  /** §4: distinct emojis one message may carry. */
+  maxReactionsPerMessage: 20,
+  /** §4: the longest emoji, in UTF-8 bytes. */
+  maxEmojiBytes: 64,
   /** Nonce idempotency window. */
   nonceTtlMs: 10 * 60 * 1000,
   /** A typing state that is not renewed expires after this long. */

@@ -88,3 +88,23 @@ export function opaqueString(max: number) {
     "contains a lone surrogate",
   );
 }
+
+/** Why `text` cannot be a description, or null: like a name, but it may be empty or span lines. */
+export function descriptionProblem(text: string): string | null {
+  if (!isWellFormed(text)) return "contains a lone surrogate";
+  if (bidiControl.test(text)) {
+    return "may not contain bidi override or isolate characters";
+  }
+  if (/[^\P{Cc}\n\t]/u.test(text)) return "may not contain control characters";
+  return null;
+}
+
+/** Schema of a group's description: trimmed, 0–`max` characters. */
+export function descriptionText(max: number) {
+  return z.string().max(max * 4).transform((s) => s.trim()).pipe(
+    z.string().max(max).superRefine((s, ctx) => {
+      const why = descriptionProblem(s);
+      if (why) ctx.addIssue({ code: "custom", message: `description ${why}` });
+    }),
+  );
+}

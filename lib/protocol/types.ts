@@ -22,6 +22,8 @@ export interface Group {
   description?: string;
   /** §6: `"dm"` for a direct conversation. */
   kind?: "group" | "dm";
+  /** Addition: the caller muted this group (stored for the user, on every device). */
+  muted?: boolean;
 }
 
 /** A chat message; `seq` is its gap-free position in its group. */

@@ -76,6 +76,19 @@ export const messagesPrefix = (
   groupId: string,
 ): Deno.KvKey => [PREFIX, "message", groupId];
 
+/** One entry of a group's event index: `{ seq, kind }` under its rev. */
+export const eventKey = (groupId: string, rev: number): Deno.KvKey => [
+  PREFIX,
+  "event",
+  groupId,
+  rev,
+];
+
+/** Prefix of a group's event index. */
+export const eventsPrefix = (
+  groupId: string,
+): Deno.KvKey => [PREFIX, "event", groupId];
+
 /** A user's read position in a group: a number. */
 export const readKey = (groupId: string, userId: string): Deno.KvKey => [
   PREFIX,
@@ -109,3 +122,19 @@ export const unclaimedAttachmentsPrefix: Deno.KvKey = [
 
 /** A key nothing writes; reading it proves the database answers. */
 export const healthKey: Deno.KvKey = [PREFIX, "health"];
+
+/** A ban of a user from a group: `{ banned_at }`. */
+export const banKey = (groupId: string, userId: string): Deno.KvKey => [
+  PREFIX,
+  "ban",
+  groupId,
+  userId,
+];
+
+/** A group a user muted: `true`. */
+export const muteKey = (userId: string, groupId: string): Deno.KvKey => [
+  PREFIX,
+  "mute",
+  userId,
+  groupId,
+];

@@ -1,7 +1,12 @@
 /** The MongoDB documents of the store, their typed collections and the indexes they rely on. */
 import { type Collection, type Db, MongoServerError } from "mongodb";
-import type { Message } from "../protocol/types.ts";
-import type { StoredGroup, StoredSession, StoredUser } from "./store.ts";
+import type { Message, Role } from "../protocol/types.ts";
+import type {
+  StoredEvent,
+  StoredGroup,
+  StoredSession,
+  StoredUser,
+} from "./store.ts";
 import { collections } from "./_mongo_names.ts";
 
 /** A user with the lower-cased name that the unique index guards. */
@@ -21,6 +26,21 @@ export interface MembershipDoc {
   group_id: string;
   user_id: string;
   joined_at: Date;
+  /** Absent on memberships stored before roles existed: `member`. */
+  role?: Role;
+}
+
+/** One invite code of a group; the highest rev is the current one (`_mongo_invites.ts`). */
+export interface InviteDoc {
+  group_id: string;
+  rev: number;
+  code: string;
+}
+
+/** A ban of a user from a group, or a group a user muted: present or absent. */
+export interface PairDoc {
+  group_id: string;
+  user_id: string;
 }
 
 /** A read position of a user in a group; the highest of a user's is theirs. */
@@ -38,6 +58,11 @@ export interface StoreCollections {
   memberships: Collection<MembershipDoc>;
   messages: Collection<Message>;
   reads: Collection<ReadDoc>;
+  bans: Collection<PairDoc>;
+  mutes: Collection<PairDoc>;
+  invites: Collection<InviteDoc>;
+  /** Each group's event index (rev → seq, kind). */
+  events: Collection<StoredEvent>;
 }
 
 /** The store's collections in `db`. */
@@ -49,6 +74,10 @@ export function storeCollections(db: Db): StoreCollections {
     memberships: db.collection(collections.memberships),
     messages: db.collection(collections.messages),
     reads: db.collection(collections.reads),
+    bans: db.collection(collections.bans),
+    mutes: db.collection(collections.mutes),
+    invites: db.collection(collections.invites),
+    events: db.collection(collections.events),
   };
 }
 
@@ -71,6 +100,13 @@ export async function createIndexes(c: StoreCollections): Promise<boolean> {
     c.messages.createIndex({ group_id: 1, seq: 1 }, unique),
     // One document per position (see `_mongo_reads.ts`).
     c.reads.createIndex({ group_id: 1, user_id: 1, seq: 1 }, unique),
+    // Present or absent: inserted and deleted whole, never updated in place.
+    c.bans.createIndex({ group_id: 1, user_id: 1 }, unique),
+    c.mutes.createIndex({ user_id: 1, group_id: 1 }, unique),
+    c.invites.createIndex({ group_id: 1, rev: 1 }, unique),
+    c.events.createIndex({ group_id: 1, rev: 1 }, unique),
+    // A state replaces the stored one only over a lower rev (or none): see `_mongo_events.ts`.
+    c.messages.createIndex({ group_id: 1, seq: 1, rev: 1 }),
   ]);
   return ttl;
 }

@@ -13,4 +13,8 @@ export const collections = {
   attachments: "attachments",
   /** §5: one document per claimed attachment, unique by attachment id. */
   attachmentClaims: "attachment_claims",
+  bans: "bans",
+  mutes: "mutes",
+  invites: "invites",
+  events: "events",
 } as const;

@@ -3,16 +3,23 @@
  * every rule that spans two writes is an atomic operation guarded by versionstamp checks, never an
  * in-process lock.
  */
-import type { Message, User } from "../protocol/types.ts";
+import type { Message, Role, User } from "../protocol/types.ts";
 import type {
+  GroupChanges,
   Store,
   StoredAttachment,
+  StoredEvent,
   StoredGroup,
+  StoredMember,
   StoredSession,
   StoredUser,
 } from "./store.ts";
+import * as events from "./_kv_events.ts";
 import { KvAttachments } from "./_kv_attachments.ts";
 import * as keys from "./_kv_keys.ts";
+import type { Membership } from "./_kv_roles.ts";
+import * as roles from "./_kv_roles.ts";
+import * as groupAdmin from "./_kv_group_admin.ts";
 import { atomicChunks } from "./_kv_batches.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
 import { openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
@@ -22,10 +29,6 @@ import {
   listEntries,
   listLastKeyParts,
 } from "./_kv_reads.ts";
-
-interface Membership {
-  joined_at: string;
-}
 
 /** The `Store` port on Deno KV. */
 export class KvStore implements Store {
@@ -115,7 +118,10 @@ export class KvStore implements Store {
 
   async createGroup(group: StoredGroup): Promise<void> {
     const key = keys.groupKey(group.id);
-    const membership: Membership = { joined_at: new Date().toISOString() };
+    const membership: Membership = {
+      joined_at: new Date().toISOString(),
+      role: "owner",
+    };
     const op = this.#kv.atomic()
       .check({ key, versionstamp: null })
       .set(key, group)
@@ -143,9 +149,23 @@ export class KvStore implements Store {
     return await getManyValues<StoredGroup>(this.#kv, ids.map(keys.groupKey));
   }
 
+  updateGroup(id: string, changes: GroupChanges): Promise<StoredGroup | null> {
+    return groupAdmin.updateGroup(this.#kv, id, changes);
+  }
+
+  createDm(
+    group: StoredGroup,
+    memberIds: [string, string],
+  ): Promise<StoredGroup> {
+    return groupAdmin.createDm(this.#kv, group, memberIds);
+  }
+
   async addMember(groupId: string, userId: string): Promise<boolean> {
     const key = keys.memberKey(groupId, userId);
-    const membership: Membership = { joined_at: new Date().toISOString() };
+    const membership: Membership = {
+      joined_at: new Date().toISOString(),
+      role: "member",
+    };
     const op = this.#kv.atomic()
       .check({ key, versionstamp: null })
       .set(key, membership)
@@ -190,6 +210,38 @@ export class KvStore implements Store {
     return await listLastKeyParts(this.#kv, keys.membersPrefix(groupId));
   }
 
+  roleOf(groupId: string, userId: string): Promise<Role | null> {
+    return roles.roleOf(this.#kv, groupId, userId);
+  }
+
+  members(groupId: string): Promise<StoredMember[]> {
+    return roles.members(this.#kv, groupId);
+  }
+
+  setRole(groupId: string, userId: string, role: Role): Promise<boolean> {
+    return roles.setRole(this.#kv, groupId, userId, role);
+  }
+
+  addBan(groupId: string, userId: string): Promise<void> {
+    return roles.addBan(this.#kv, groupId, userId);
+  }
+
+  removeBan(groupId: string, userId: string): Promise<boolean> {
+    return roles.removeBan(this.#kv, groupId, userId);
+  }
+
+  isBanned(groupId: string, userId: string): Promise<boolean> {
+    return roles.isBanned(this.#kv, groupId, userId);
+  }
+
+  setMuted(groupId: string, userId: string, muted: boolean): Promise<void> {
+    return roles.setMuted(this.#kv, groupId, userId, muted);
+  }
+
+  mutedGroups(userId: string, groupIds: string[]): Promise<Set<string>> {
+    return roles.mutedGroups(this.#kv, userId, groupIds);
+  }
+
   async insertMessages(messages: Message[]): Promise<void> {
     for (const chunk of atomicChunks(firstPerSeq(messages))) {
       await this.#insertChunk(chunk);
@@ -215,6 +267,30 @@ export class KvStore implements Store {
       prefix: keys.messagesPrefix(groupId),
     }, { reverse: true, limit: 1 });
     return last?.value.seq ?? 0;
+  }
+
+  messagesBySeqs(groupId: string, seqs: number[]): Promise<Message[]> {
+    return events.messagesBySeqs(this.#kv, groupId, seqs);
+  }
+
+  upsertStates(states: Message[]): Promise<void> {
+    return events.upsertStates(this.#kv, states);
+  }
+
+  insertEvents(list: StoredEvent[]): Promise<void> {
+    return events.insertEvents(this.#kv, list);
+  }
+
+  eventsAfter(
+    groupId: string,
+    afterRev: number,
+    limit: number,
+  ): Promise<StoredEvent[]> {
+    return events.eventsAfter(this.#kv, groupId, afterRev, limit);
+  }
+
+  headRev(groupId: string): Promise<number> {
+    return events.headRev(this.#kv, groupId);
   }
 
   async setReadSeq(

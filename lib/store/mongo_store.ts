@@ -14,6 +14,12 @@
  * - memberships `{group_id, user_id}` unique: addMember, removeMember, isMember, memberIds,
  *   readSeqsOfGroup, createGroup
  * - memberships `{user_id, joined_at, _id}`: groupsOfUser (its whole sort order)
+ * - memberships `{group_id, user_id}` also: roleOf, members, setRole; groups `{id}`: updateGroup,
+ *   createDm (whose group id names the pair, so that index makes the pair unique)
+ * - bans `{group_id, user_id}` unique: addBan, removeBan, isBanned
+ * - mutes `{user_id, group_id}` unique: setMuted, mutedGroups
+ * - invites `{group_id, rev}` unique: updateGroup's rotation, and the current code read by
+ *   groupById, publicGroups and groupsOfUser (see `_mongo_invites.ts`)
  * - messages `{group_id, seq}` unique: insertMessages' idempotency, messagesInRange, headSeq
  * - reads `{group_id, user_id, seq}` unique: setReadSeq (insert-only, see `_mongo_reads.ts`),
  *   readSeqsOfGroup, readSeqsOfUser (its `$in` of groups is one index seek per group)
@@ -21,14 +27,18 @@
  * Tested against FerretDB 1.24 (SQLite backend), never against MongoDB itself: see README.
  */
 import { type Document, MongoClient } from "mongodb";
-import type { Message, User } from "../protocol/types.ts";
+import type { Message, Role, User } from "../protocol/types.ts";
 import type {
+  GroupChanges,
   Store,
   StoredAttachment,
+  StoredEvent,
   StoredGroup,
+  StoredMember,
   StoredSession,
   StoredUser,
 } from "./store.ts";
+import * as events from "./_mongo_events.ts";
 import { MongoAttachments } from "./_mongo_attachments.ts";
 import {
   createIndexes,
@@ -37,6 +47,8 @@ import {
 } from "./_mongo_collections.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
 import * as reads from "./_mongo_reads.ts";
+import * as roles from "./_mongo_roles.ts";
+import * as invites from "./_mongo_invites.ts";
 import { insertUnlessDuplicate, isDuplicate } from "./_mongo_writes.ts";
 
 /** Options of `MongoStore.open`. */
@@ -173,7 +185,11 @@ export class MongoStore implements Store {
     // membership of a group that does not exist, whose id nobody was told: readers skip it
     // (groupsOfUser), and nothing lists it. The other order could leave an ownerless group.
     const owner = { group_id: group.id, user_id: group.owner_id };
-    const membership = { ...owner, joined_at: new Date() };
+    const membership = {
+      ...owner,
+      joined_at: new Date(),
+      role: "owner" as const,
+    };
     if (!await insertUnlessDuplicate(this.#c.memberships, membership)) {
       throw groupExists(group.id);
     }
@@ -192,18 +208,44 @@ export class MongoStore implements Store {
   }
 
   async groupById(id: string): Promise<StoredGroup | null> {
-    return await this.#c.groups.findOne({ id }, hidden);
+    const group = await this.#c.groups.findOne({ id }, hidden);
+    return group && (await invites.withCurrentCodes(this.#c, [group]))[0];
   }
 
   async publicGroups(limit: number): Promise<StoredGroup[]> {
     const n = Math.floor(limit);
     if (!(n > 0)) return [];
-    return await this.#c.groups.find({ public: true }, hidden)
+    const groups = await this.#c.groups.find({ public: true }, hidden)
       .sort({ created_at: -1, id: -1 }).limit(n).toArray();
+    return await invites.withCurrentCodes(this.#c, groups);
+  }
+
+  async updateGroup(
+    id: string,
+    changes: GroupChanges,
+  ): Promise<StoredGroup | null> {
+    if (!await this.groupById(id)) return null;
+    await invites.applyChanges(this.#c, id, changes);
+    return await this.groupById(id);
+  }
+
+  async createDm(
+    group: StoredGroup,
+    memberIds: [string, string],
+  ): Promise<StoredGroup> {
+    await roles.createDm(this.#c, group, memberIds);
+    const stored = await this.groupById(group.id);
+    if (!stored) throw new Error(`Cannot create direct group ${group.id}`);
+    return stored;
   }
 
   async addMember(groupId: string, userId: string): Promise<boolean> {
-    const doc = { group_id: groupId, user_id: userId, joined_at: new Date() };
+    const doc = {
+      group_id: groupId,
+      user_id: userId,
+      joined_at: new Date(),
+      role: "member" as const,
+    };
     return await insertUnlessDuplicate(this.#c.memberships, doc);
   }
 
@@ -226,7 +268,9 @@ export class MongoStore implements Store {
       .sort({ joined_at: 1, _id: 1 }).toArray()).map((m) => m.group_id);
     const groups = await this.#c.groups.find({ id: { $in: ids } }, hidden)
       .toArray();
-    const byId = new Map(groups.map((g) => [g.id, g]));
+    const byId = new Map(
+      (await invites.withCurrentCodes(this.#c, groups)).map((g) => [g.id, g]),
+    );
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
@@ -236,6 +280,38 @@ export class MongoStore implements Store {
       projection,
     }).toArray();
     return docs.map((m) => m.user_id);
+  }
+
+  roleOf(groupId: string, userId: string): Promise<Role | null> {
+    return roles.roleOf(this.#c, groupId, userId);
+  }
+
+  members(groupId: string): Promise<StoredMember[]> {
+    return roles.members(this.#c, groupId);
+  }
+
+  setRole(groupId: string, userId: string, role: Role): Promise<boolean> {
+    return roles.setRole(this.#c, groupId, userId, role);
+  }
+
+  addBan(groupId: string, userId: string): Promise<void> {
+    return roles.addBan(this.#c, groupId, userId);
+  }
+
+  removeBan(groupId: string, userId: string): Promise<boolean> {
+    return roles.removeBan(this.#c, groupId, userId);
+  }
+
+  isBanned(groupId: string, userId: string): Promise<boolean> {
+    return roles.isBanned(this.#c, groupId, userId);
+  }
+
+  setMuted(groupId: string, userId: string, muted: boolean): Promise<void> {
+    return roles.setMuted(this.#c, groupId, userId, muted);
+  }
+
+  mutedGroups(userId: string, groupIds: string[]): Promise<Set<string>> {
+    return roles.mutedGroups(this.#c, userId, groupIds);
   }
 
   async insertMessages(messages: Message[]): Promise<void> {
@@ -269,6 +345,30 @@ export class MongoStore implements Store {
       projection: { _id: 0, seq: 1 },
     });
     return last?.seq ?? 0;
+  }
+
+  messagesBySeqs(groupId: string, seqs: number[]): Promise<Message[]> {
+    return events.messagesBySeqs(this.#c, groupId, seqs);
+  }
+
+  upsertStates(states: Message[]): Promise<void> {
+    return events.upsertStates(this.#c, states);
+  }
+
+  insertEvents(list: StoredEvent[]): Promise<void> {
+    return events.insertEvents(this.#c, list);
+  }
+
+  eventsAfter(
+    groupId: string,
+    afterRev: number,
+    limit: number,
+  ): Promise<StoredEvent[]> {
+    return events.eventsAfter(this.#c, groupId, afterRev, limit);
+  }
+
+  headRev(groupId: string): Promise<number> {
+    return events.headRev(this.#c, groupId);
   }
 
   async setReadSeq(

@@ -6,6 +6,13 @@
  * - Usernames are unique case-insensitively; lookups by name are case-insensitive.
  * - `insertMessages` is idempotent: a message whose `(group_id, seq)` is stored already is
  *   skipped, so re-delivered hand-off entries never duplicate history.
+ * - `upsertStates` is monotonic: a state replaces the stored message only when its `rev` is higher
+ *   (a stored message without `rev` counts as rev 0), so re-delivered or reordered states never
+ *   move a message back. The whole document is replaced: a deletion's state erases the text and
+ *   reactions for good.
+ * - `insertEvents` keeps each group's event index (rev → seq, kind); one rev is written once.
+ *   Callers write the states an event produced before its index entry, so a reader that finds
+ *   an index entry finds that state or a later one.
  * - `setReadSeq` only moves forward and answers the stored value.
  * - Sessions past `expires_at` are not returned.
  * - Attachments (§5): `claimAttachments` is all-or-none and atomic per attachment, so two
@@ -13,8 +20,20 @@
  *   (a retried send). `deleteAttachment` with `onlyUnclaimed` deletes nothing that a message
  *   claimed, even when a claim races it.
  * - Every method may throw on an unreachable database; none throws for "not found".
+ * - A membership carries a role; `createGroup` stores the owner's as `owner`. Adapters keep roles,
+ *   the core decides who may change them (`lib/core/permissions.ts`).
+ * - `createDm` makes exactly one group per id, however many processes ask at once: the id is
+ *   derived from the pair, so the store's uniqueness of group ids is the pair's uniqueness.
  */
-import type { Message, User } from "../protocol/types.ts";
+import type { Message, Role, User } from "../protocol/types.ts";
+
+/** One entry of a group's event index: event `rev` changed message `seq`. */
+export interface StoredEvent {
+  group_id: string;
+  rev: number;
+  seq: number;
+  kind: "message" | "message_update";
+}
 
 export interface StoredUser extends User {
   password_hash: string;
@@ -35,6 +54,21 @@ export interface StoredGroup {
   owner_id: string;
   created_at: string;
   invite_code: string;
+  /** §6: absent on groups stored before it existed (read as ""). */
+  description?: string;
+  /** §6: absent on groups stored before it existed (read as "group"). */
+  kind?: "group" | "dm";
+}
+
+/** The group fields `updateGroup` may change. */
+export type GroupChanges = Partial<
+  Pick<StoredGroup, "name" | "description" | "public" | "invite_code">
+>;
+
+/** A member id with its stored role. */
+export interface StoredMember {
+  user_id: string;
+  role: Role;
 }
 
 /** §5: an upload's metadata; its bytes live in the `FileStorage`. */
@@ -77,7 +111,18 @@ export interface Store {
   groupById(id: string): Promise<StoredGroup | null>;
   /** Public groups, newest first. */
   publicGroups(limit: number): Promise<StoredGroup[]>;
-  /** Adds a member; false when already one. */
+  /** Applies `changes` to a group; answers the group as stored after, or null when unknown. */
+  updateGroup(id: string, changes: GroupChanges): Promise<StoredGroup | null>;
+  /**
+   * Creates the direct group `group` (its id names the pair) with both `memberIds` as members
+   * (role `member`) unless a group with that id exists; answers the stored group either way,
+   * after making sure both memberships exist (so a creator that died half-way is completed).
+   */
+  createDm(
+    group: StoredGroup,
+    memberIds: [string, string],
+  ): Promise<StoredGroup>;
+  /** Adds a member with role `member`; false when already one. */
   addMember(groupId: string, userId: string): Promise<boolean>;
   /** Removes a member; false when not one. */
   removeMember(groupId: string, userId: string): Promise<boolean>;
@@ -85,6 +130,23 @@ export interface Store {
   /** The groups a user belongs to, oldest membership first. */
   groupsOfUser(userId: string): Promise<StoredGroup[]>;
   memberIds(groupId: string): Promise<string[]>;
+  /** A member's role, or null when not a member. */
+  roleOf(groupId: string, userId: string): Promise<Role | null>;
+  /** Every member with their role, in no particular order. */
+  members(groupId: string): Promise<StoredMember[]>;
+  /** Sets a member's role; false when not a member. */
+  setRole(groupId: string, userId: string, role: Role): Promise<boolean>;
+
+  /** Bans a user from a group (idempotent). */
+  addBan(groupId: string, userId: string): Promise<void>;
+  /** Lifts a ban; false when there was none. */
+  removeBan(groupId: string, userId: string): Promise<boolean>;
+  isBanned(groupId: string, userId: string): Promise<boolean>;
+
+  /** Mutes or unmutes a group for a user (idempotent), stored for every device. */
+  setMuted(groupId: string, userId: string, muted: boolean): Promise<void>;
+  /** The ids of the groups among `groupIds` the user muted. */
+  mutedGroups(userId: string, groupIds: string[]): Promise<Set<string>>;
 
   /** Stores messages, skipping any whose (group_id, seq) exists (idempotent). */
   insertMessages(messages: Message[]): Promise<void>;
@@ -96,6 +158,20 @@ export interface Store {
   ): Promise<Message[]>;
   /** The highest stored seq of a group, 0 when it has none. */
   headSeq(groupId: string): Promise<number>;
+  /** Stored messages of a group with the given seqs, in no particular order. */
+  messagesBySeqs(groupId: string, seqs: number[]): Promise<Message[]>;
+  /** Writes message states whose rev is higher than the stored one's (monotonic, idempotent). */
+  upsertStates(states: Message[]): Promise<void>;
+  /** Adds entries to groups' event indexes (idempotent per group and rev). */
+  insertEvents(events: StoredEvent[]): Promise<void>;
+  /** Up to `limit` index entries of a group with `rev > afterRev`, ascending. */
+  eventsAfter(
+    groupId: string,
+    afterRev: number,
+    limit: number,
+  ): Promise<StoredEvent[]>;
+  /** The highest indexed rev of a group, 0 when it has none. */
+  headRev(groupId: string): Promise<number>;
 
   /** Moves a user's read position forward; answers the stored position. */
   setReadSeq(groupId: string, userId: string, seq: number): Promise<number>;

@@ -39,6 +39,9 @@ const checks: Record<ServerFrame["type"], (f: Obj) => boolean> = {
   typing_stop: typing,
   member_joined: (f) => str(f.group_id) && user(f.user),
   member_left: (f) => str(f.group_id) && str(f.user_id),
+  group_updated: (f) => group(f.group),
+  group_added: (f) => group(f.group),
+  member_updated: (f) => str(f.group_id) && user(f.member),
   read_receipt: (f) => str(f.group_id) && str(f.user_id) && int(f.seq),
   presence: (f) =>
     str(f.user_id) && (f.status === "online" || f.status === "offline"),

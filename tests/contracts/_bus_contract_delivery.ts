@@ -97,7 +97,12 @@ export function deliveryCases(test: BusCase): void {
       await bus.subscribe(topics.group(g));
       const message = await append(bus, draft(g, { nonce: "n" }));
       await recorder.until(() => recorder.events.length >= 1, "the message");
-      const expected: BusEvent = { kind: "message", group_id: g, message };
+      const expected: BusEvent = {
+        kind: "message",
+        group_id: g,
+        rev: message.rev!,
+        message,
+      };
       assert.deepStrictEqual(recorder.events, [{
         topic: topics.group(g),
         event: expected,

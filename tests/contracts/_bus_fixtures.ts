@@ -28,6 +28,10 @@ export interface BusBackend {
 export interface BusOptions {
   /** Bound of the hand-off backlog (small in the case that fills it). */
   handoffMaxBacklog?: number;
+  /** Age of a group's first persisted mark at which the sweep drops its marks. */
+  markMaxAgeMs?: number;
+  /** How often that sweep runs. */
+  sweepEveryMs?: number;
 }
 
 /** Registers one contract case; it receives `n` fresh buses on one backend. */

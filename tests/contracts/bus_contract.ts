@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { recoveryBuffer } from "../../lib/bus/bus.ts";
 import { topics } from "../../lib/bus/topics.ts";
 import { deliveryCases } from "./_bus_contract_delivery.ts";
+import { eventCases } from "./_bus_contract_events.ts";
 import { handoffCases } from "./_bus_contract_handoff.ts";
 import {
   append,
@@ -61,6 +62,7 @@ export function busContract(
   bufferCases(test);
   deliveryCases(test);
   handoffCases(test);
+  eventCases(test);
 }
 
 function seqCases(test: BusCase): void {
@@ -74,7 +76,7 @@ function seqCases(test: BusCase): void {
       assert.equal(await bus.headSeq(g), null);
       assert.deepStrictEqual(await bus.append(first, { floorSeq: 0 }), {
         status: "appended",
-        message: { ...first, seq: 1 },
+        message: { ...first, seq: 1, rev: 1 },
       });
       const second = await bus.append(draft(g));
       const third = await bus.append(draft(g));
@@ -150,7 +152,9 @@ function seqCases(test: BusCase): void {
       for (;;) {
         const entries = await bus.readHandoff("persister-1", 1000, 0);
         if (entries.length === 0) break;
-        for (const e of entries) handed.add(e.message.id);
+        for (const e of entries) {
+          handed.add(`${e.event.group_id}:${e.event.seq}`);
+        }
         await bus.ackHandoff(entries.map((e) => e.id));
       }
       assert.equal(handed.size, 400);
@@ -211,7 +215,10 @@ function nonceCases(test: BusCase): void {
         first,
         after,
       ]);
-      assert.deepStrictEqual(await bus.recent(g, 0), [first, after]);
+      assert.deepStrictEqual(
+        (await bus.recent(g, 0)).map((e) => e.message),
+        [first, after],
+      );
     },
   );
 
@@ -251,7 +258,7 @@ function nonceCases(test: BusCase): void {
 
 function bufferCases(test: BusCase): void {
   test(
-    "recent() returns the buffered messages above afterSeq, ascending",
+    "recent() returns the buffered events above afterRev, ascending",
     {},
     async ([bus]) => {
       const g = uid("group");
@@ -261,26 +268,32 @@ function bufferCases(test: BusCase): void {
           await append(bus, draft(g, { text: `m${i}` })),
         );
       }
-      assert.deepStrictEqual(await bus.recent(g, 2), sent.slice(2));
-      assert.deepStrictEqual(await bus.recent(g, 0), sent);
+      const events = sent.map((message) => ({
+        kind: "message",
+        group_id: g,
+        rev: message.rev,
+        message,
+      }));
+      assert.deepStrictEqual(await bus.recent(g, 2), events.slice(2));
+      assert.deepStrictEqual(await bus.recent(g, 0), events);
       assert.deepStrictEqual(await bus.recent(g, 5), []);
       assert.deepStrictEqual(await bus.recent(uid("unknown"), 0), []);
     },
   );
 
   test(
-    "recent() keeps at most recoveryBuffer.maxMessages, the newest",
+    "recent() keeps at most recoveryBuffer.maxEvents, the newest",
     {},
     async ([bus]) => {
       const g = uid("group");
-      const total = recoveryBuffer.maxMessages + 5;
+      const total = recoveryBuffer.maxEvents + 5;
       await append(bus, draft(g));
       for (let from = 2; from <= total; from += 100) {
         const to = Math.min(total, from + 99);
         await Promise.all(range(from, to).map(() => append(bus, draft(g))));
       }
       const kept = await bus.recent(g, 0);
-      assert.deepStrictEqual(seqs(kept), range(6, total));
+      assert.deepStrictEqual(seqs(kept.map((e) => e.message)), range(6, total));
     },
   );
 

@@ -77,7 +77,7 @@ Deno.test("kv bus: two buses writing one file never give a seq or a nonce twice"
     assert.deepStrictEqual(seqs, range(2, 51), "one seq per nonce, no gap");
     const handed = await a.readHandoff("persister", 1000, 0);
     assert.deepStrictEqual(
-      handed.map((e) => e.message.seq).toSorted((x, y) => x - y),
+      handed.map((e) => e.event.seq).toSorted((x, y) => x - y),
       range(1, 51),
       "one hand-off entry per message",
     );

@@ -126,7 +126,10 @@ redisTest(
       assert.deepStrictEqual(await bus.append(draft(g)), {
         status: "need_floor",
       });
-      const after = await bus.append(draft(g), { floorSeq: before.seq });
+      const after = await bus.append(draft(g), {
+        floorSeq: before.seq,
+        floorRev: before.rev,
+      });
       assert.equal(after.status === "appended" && after.message.seq, 2);
       await recorder.until(
         () => recorder.messages(topics.group(g)).length === 2,
@@ -134,7 +137,7 @@ redisTest(
       );
       const handed = await bus.readHandoff("persister", 10, 0);
       assert.deepStrictEqual(
-        handed.map((e) => e.message.seq),
+        handed.map((e) => e.event.seq),
         [2],
         "the hand-off group is back",
       );

@@ -10,7 +10,9 @@ import type {
 } from "../../lib/store/store.ts";
 import { attachmentCases } from "./_store_contract_attachments.ts";
 import { groupCases } from "./_store_contract_groups.ts";
+import { eventCases } from "./_store_contract_events.ts";
 import { messageCases } from "./_store_contract_messages.ts";
+import { roleCases } from "./_store_contract_roles.ts";
 import type { StoreCase } from "./_store_fixtures.ts";
 import { uid, user } from "./_store_fixtures.ts";
 
@@ -49,6 +51,8 @@ export function storeContract(
   groupCases(test);
   messageCases(test);
   attachmentCases(test);
+  roleCases(test);
+  eventCases(test);
   test("healthy() answers true while the database answers", async (store) => {
     assert.equal(await store.healthy(), true);
   });

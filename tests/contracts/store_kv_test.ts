@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { KvStore } from "../../lib/store/kv_store.ts";
 import { storeContract } from "./store_contract.ts";
-import { message, messages } from "./_store_fixtures.ts";
+import { group, message, messages, user } from "./_store_fixtures.ts";
 
 storeContract("kv", async () => {
   const store = await KvStore.open(":memory:");
@@ -55,5 +55,30 @@ Deno.test("kv store: two stores on one file see each other's writes and store a 
     await a.close();
     await b.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("kv store: updateGroup() of different fields at once keeps every change", async () => {
+  // Not in the shared contract: FerretDB 1.x loses one of two concurrent updates of a document
+  // (see mongo_store.ts updateGroup); MongoDB applies each `$set` atomically.
+  const s = await KvStore.open(":memory:");
+  try {
+    const owner = user("owner");
+    await s.createUser(owner);
+    const g = group(owner.id, { public: false });
+    await s.createGroup(g);
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([
+        s.updateGroup(g.id, { name: `name ${round}` }),
+        s.updateGroup(g.id, { description: `about ${round}` }),
+        s.updateGroup(g.id, { invite_code: `code ${round}` }),
+      ]);
+      const stored = await s.groupById(g.id);
+      assert.equal(stored?.name, `name ${round}`);
+      assert.equal(stored?.description, `about ${round}`);
+      assert.equal(stored?.invite_code, `code ${round}`);
+    }
+  } finally {
+    await s.close();
   }
 });

@@ -157,9 +157,38 @@ async function everyMethod(store: Store): Promise<void> {
   await store.insertMessages(messages(g.id, 1, 5));
   await store.messagesInRange(g.id, 2, 4);
   await store.headSeq(g.id);
+  // Over a stored copy without rev, over a lower rev, and refused by a higher one.
+  await store.upsertStates([{ ...messages(g.id, 1, 1)[0], rev: 4 }]);
+  await store.upsertStates([{ ...messages(g.id, 1, 1)[0], rev: 6 }]);
+  await store.upsertStates([{ ...messages(g.id, 1, 1)[0], rev: 5 }]);
+  await store.messagesBySeqs(g.id, [1, 2]);
+  await store.insertEvents([{
+    group_id: g.id,
+    rev: 1,
+    seq: 1,
+    kind: "message",
+  }]);
+  await store.eventsAfter(g.id, 0, 10);
+  await store.headRev(g.id);
   await store.setReadSeq(g.id, bob.id, 3);
   await store.readSeqsOfUser(bob.id, [g.id]);
   await store.readSeqsOfGroup(g.id);
+  await store.roleOf(g.id, bob.id);
+  await store.members(g.id);
+  await store.setRole(g.id, bob.id, "admin");
+  await store.updateGroup(g.id, { name: "renamed", public: false });
+  await store.updateGroup(g.id, { invite_code: "rotated" });
+  await store.updateGroup(g.id, { invite_code: "rotated again" });
+  await store.addBan(g.id, bob.id);
+  await store.isBanned(g.id, bob.id);
+  await store.removeBan(g.id, bob.id);
+  await store.setMuted(g.id, bob.id, true);
+  await store.mutedGroups(bob.id, [g.id]);
+  await store.setMuted(g.id, bob.id, false);
+  await store.createDm({ ...group(ann.id), id: "dm-ann-bob", kind: "dm" }, [
+    ann.id,
+    bob.id,
+  ]);
   await store.removeMember(g.id, bob.id);
   // §5: each attachment method down the path that queries (a claim refused, a sweep).
   const [a, b] = [attachment({ minute: 1 }), attachment({ minute: 2 })];
@@ -181,6 +210,8 @@ const insertsOnly = [
   "addMember",
   "insertMessages",
   "createGroup",
+  "addBan",
+  "insertEvents",
 ];
 
 /** `store` telling `onCall` the name of each method called, before the call. */

@@ -323,3 +323,54 @@ Deno.test({
       );
     }),
 });
+
+Deno.test({
+  ...integration,
+  name:
+    "deleting a message deletes its files: 404 for everyone and no bytes left in the folder",
+  fn: () =>
+    withServer({}, async (server) => {
+      const ann = await newUser(server.url);
+      const bob = await newUser(server.url);
+      const group = await newGroup(ann.api, "g", true);
+      await bob.api.post(`/api/groups/${group.id}/join`, {});
+      const put = async () =>
+        (await upload(server.url, ann.token, group.id, pattern(5000))).body
+          .attachment;
+      const [a, b, kept] = [await put(), await put(), await put()];
+      const sent = await ann.api.post(`/api/groups/${group.id}/messages`, {
+        text: "two files",
+        attachment_ids: [a.id, b.id],
+      });
+      assert.equal(sent.status, 201);
+      await ann.api.post(`/api/groups/${group.id}/messages`, {
+        text: "",
+        attachment_ids: [kept.id],
+      });
+      assert.equal((await fetchFile(server.url, bob.token, a.url)).status, 200);
+
+      const seq = sent.body.message.seq;
+      const deleted = await ann.api.request(
+        "DELETE",
+        `/api/groups/${group.id}/messages/${seq}`,
+      );
+      assert.equal(deleted.status, 200);
+      assert.equal(deleted.body.message.deleted, true);
+      assert.equal(deleted.body.message.attachments, undefined);
+      for (const file of [a, b]) {
+        assert.equal(
+          (await fetchFile(server.url, bob.token, file.url)).status,
+          404,
+        );
+        assert.equal(
+          (await fetchFile(server.url, ann.token, file.url)).status,
+          404,
+        );
+      }
+      assert.deepStrictEqual(await filesIn(folderOf(server)), [kept.id]);
+      assert.equal(
+        (await fetchFile(server.url, bob.token, kept.url)).status,
+        200,
+      );
+    }),
+});

@@ -16,11 +16,12 @@ import type { Store } from "../../lib/store/store.ts";
 function switchable(store: Store, down: () => boolean): Store {
   return new Proxy(store, {
     get(target, property) {
-      if (property === "insertMessages") {
-        return (messages: Parameters<Store["insertMessages"]>[0]) =>
+      // The projector writes message states with upsertStates.
+      if (property === "upsertStates") {
+        return (messages: Parameters<Store["upsertStates"]>[0]) =>
           down()
             ? Promise.reject(new Error("store down"))
-            : target.insertMessages(messages);
+            : target.upsertStates(messages);
       }
       const value = Reflect.get(target, property);
       return typeof value === "function" ? value.bind(target) : value;

@@ -210,14 +210,16 @@ Deno.test("HTTP API on one instance", integration, async (t) => {
     });
 
     await t.step(
-      "members lists users with an online flag, for members only",
+      "members lists users with an online flag and role (§6), for members only",
       async () => {
         const owner = await newUser(server.url);
         const outsider = await newUser(server.url);
         const group = await newGroup(owner.api);
         const res = await owner.api.get(`/api/groups/${group.id}/members`);
         assert.equal(res.status, 200);
-        assert.deepEqual(res.body.members, [{ ...owner.user, online: false }]);
+        assert.deepEqual(res.body.members, [
+          { ...owner.user, online: false, role: "owner" },
+        ]);
         assert.equal(
           (await outsider.api.get(`/api/groups/${group.id}/members`)).status,
           403,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { KvBus } from "../../lib/bus/kv_bus.ts";
-import { historyPage, missedMessages } from "../../lib/core/history.ts";
+import { missedMessages } from "../../lib/core/history.ts";
+import { historyPage } from "../../lib/core/history_pages.ts";
 import type { CoreDeps } from "../../lib/core/deps.ts";
 import { sendMessage } from "../../lib/core/messages.ts";
 import { PersistenceProjector } from "../../lib/persistence/projector.ts";
@@ -113,14 +114,14 @@ Deno.test("after a restart on the same KV file the seq continues from the bus's 
 Deno.test("the projector keeps a batch the store refused and writes it once the store is back", async () => {
   const { bus, store, send, close } = await setup();
   let failures = 2;
-  // The real store, with insertMessages failing twice (fault injection, not a fake database).
+  // The real store, with upsertStates failing twice (fault injection, not a fake database).
   const flaky = new Proxy(store, {
     get(target, property) {
-      if (property === "insertMessages") {
-        return (messages: Parameters<KvStore["insertMessages"]>[0]) =>
+      if (property === "upsertStates") {
+        return (messages: Parameters<KvStore["upsertStates"]>[0]) =>
           failures-- > 0
             ? Promise.reject(new Error("store down"))
-            : target.insertMessages(messages);
+            : target.upsertStates(messages);
       }
       const value = Reflect.get(target, property);
       return typeof value === "function" ? value.bind(target) : value;

@@ -1,10 +1,12 @@
 /**
  * The Redis subscriber's message recovery, without Redis: the source is an in-memory list of
- * buffered messages, so these cases pin the seq rules (floor, dedupe, order) and the retry.
+ * buffered events (rev = seq here, as with new messages only), so these cases pin the rev rules
+ * (floor, dedupe, order) and the retry.
  */
 import assert from "node:assert/strict";
 import { MessageRecovery } from "../../lib/bus/_redis_recovery.ts";
 import { topics } from "../../lib/bus/topics.ts";
+import type { GroupEvent } from "../../lib/protocol/bus_events.ts";
 import type { Message } from "../../lib/protocol/types.ts";
 
 const group = "g1";
@@ -22,6 +24,10 @@ function message(seq: number): Message {
   };
 }
 
+function event(seq: number): GroupEvent {
+  return { kind: "message", group_id: group, rev: seq, message: message(seq) };
+}
+
 /** A recovery over `buffer`, recording delivered seqs; `failures` source calls fail first. */
 function harness(
   options: { head: number; buffer: number[]; failures?: number },
@@ -31,11 +37,11 @@ function harness(
   let wake = () => {};
   const recovery = new MessageRecovery(
     {
-      headSeq: () => Promise.resolve(options.head),
+      headRev: () => Promise.resolve(options.head),
       recent: (_groupId, after) => {
         if (failures-- > 0) return Promise.reject(new Error("down"));
         return Promise.resolve(
-          options.buffer.filter((seq) => seq > after).map(message),
+          options.buffer.filter((seq) => seq > after).map(event),
         );
       },
     },
