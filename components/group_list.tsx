@@ -1,4 +1,4 @@
-/** The sidebar list of the reader's groups, with unread counts. */
+/** The sidebar list of the reader's groups, with unread counts and mention badges. */
 import type { Group } from "../lib/protocol/types.ts";
 import { HashIcon, LockIcon } from "./icons.tsx";
 
@@ -6,19 +6,22 @@ import { HashIcon, LockIcon } from "./icons.tsx";
 export interface GroupListProps {
   groups: readonly Group[];
   unread: ReadonlyMap<string, number>;
+  /** Unread messages mentioning the reader, shown apart from the unread count. */
+  mentions?: ReadonlyMap<string, number>;
   activeId: string | null;
   onSelect(groupId: string): void;
 }
 
 /** The group list. */
 export function GroupList(
-  { groups, unread, activeId, onSelect }: GroupListProps,
+  { groups, unread, mentions, activeId, onSelect }: GroupListProps,
 ) {
   if (!groups.length) return <p class="groups-empty">No groups yet.</p>;
   return (
     <ul class="groups">
       {groups.map((g) => {
         const n = unread.get(g.id) ?? 0;
+        const at = Math.min(mentions?.get(g.id) ?? 0, n);
         const active = g.id === activeId;
         return (
           <li key={g.id}>
@@ -40,6 +43,17 @@ export function GroupList(
             >
               {g.public ? <HashIcon /> : <LockIcon />}
               <span class="group-name">{g.name}</span>
+              {at
+                ? (
+                  <span
+                    class="badge badge--mention"
+                    aria-label={`${at} ${at === 1 ? "mention" : "mentions"}`}
+                    data-testid="mentions"
+                  >
+                    @{at > 99 ? "99+" : at}
+                  </span>
+                )
+                : null}
               {n
                 ? (
                   <span

@@ -1,7 +1,8 @@
 /** Tiny inline SVG icons (stroke uses currentColor, so they follow the theme). */
 import type { ComponentChildren } from "preact";
 
-function Svg({ children }: { children: ComponentChildren }) {
+/** The frame every icon shares; exported for icon sets kept in their own files. */
+export function Svg({ children }: { children: ComponentChildren }) {
   return (
     <svg
       class="icon"
@@ -63,5 +64,36 @@ export const LinkIcon = () => (
 export const SendIcon = () => (
   <Svg>
     <path d="m4 12 16-8-6 16-2.5-6.5z" />
+  </Svg>
+);
+
+/** Reply. */
+export const ReplyIcon = () => (
+  <Svg>
+    <path d="M9 14 4 9l5-5" />
+    <path d="M4 9h10a6 6 0 0 1 6 6v4" />
+  </Svg>
+);
+
+/** Add a reaction. */
+export const SmileIcon = () => (
+  <Svg>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M8.5 14a4 4 0 0 0 7 0M9 9.5h.01M15 9.5h.01" />
+  </Svg>
+);
+
+/** Edit. */
+export const PencilIcon = () => (
+  <Svg>
+    <path d="M4 20h4L19 9l-4-4L4 16z" />
+    <path d="m13.5 6.5 4 4" />
+  </Svg>
+);
+
+/** Delete. */
+export const TrashIcon = () => (
+  <Svg>
+    <path d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3" />
   </Svg>
 );

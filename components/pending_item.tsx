@@ -1,6 +1,7 @@
 /** A message the reader sent that has no echo yet: pending, or failed with retry and discard. */
 import type { OutboxEntry } from "../lib/ui/outbox.ts";
 import { MessageText } from "./message_text.tsx";
+import { type QuotedOriginal, ReplyQuote } from "./reply_quote.tsx";
 
 /** What a pending item needs. */
 export interface PendingItemProps {
@@ -8,11 +9,14 @@ export interface PendingItemProps {
   author: string;
   onRetry(nonce: string): void;
   onDiscard(nonce: string): void;
+  /** The original, when the unsent message is a reply. */
+  quote?: QuotedOriginal;
+  onOpenQuote?(): void;
 }
 
 /** An unsent message. */
 export function PendingItem(
-  { entry, author, onRetry, onDiscard }: PendingItemProps,
+  { entry, author, onRetry, onDiscard, quote, onOpenQuote }: PendingItemProps,
 ) {
   const failed = entry.status === "failed";
   return (
@@ -22,6 +26,9 @@ export function PendingItem(
       data-nonce={entry.nonce}
       data-status={entry.status}
     >
+      {quote
+        ? <ReplyQuote original={quote} onOpen={() => onOpenQuote?.()} />
+        : null}
       <div class="msg-head">
         <span class="msg-author">{author}</span>
         <span class="msg-time">{failed ? "Not sent" : "Sending…"}</span>

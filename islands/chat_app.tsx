@@ -7,6 +7,7 @@ import { effect } from "@preact/signals-core";
 import { useSignal } from "@preact/signals";
 import { useEffect, useState } from "preact/hooks";
 import type { User } from "../lib/protocol/types.ts";
+import { showTabCounts, total } from "../lib/ui/tab_badge.ts";
 import { ChatHeader } from "./chat_header.tsx";
 import { ChatPane } from "./chat_pane.tsx";
 import { createChatRuntime } from "./chat_runtime.ts";
@@ -49,12 +50,13 @@ export function ChatApp({ user, initialGroupId }: ChatAppProps) {
           history.replaceState(null, "", url);
         }
       }),
-      // Unread messages in the tab title.
-      effect(() => {
-        let total = 0;
-        for (const n of model.unread.value.values()) total += n;
-        document.title = total ? `(${total}) Salvioris` : "Salvioris";
-      }),
+      // Unread messages and mentions in the tab title and the favicon badge.
+      effect(() =>
+        showTabCounts(document, {
+          unread: total(model.unread.value),
+          mentions: total(model.mentions.value),
+        })
+      ),
     ];
     return () => {
       stops.forEach((stop) => stop());
@@ -80,17 +82,17 @@ export function ChatApp({ user, initialGroupId }: ChatAppProps) {
       />
       <main class="chat">
         <ChatHeader rt={rt} navOpen={navOpen} membersOpen={membersOpen} />
-        {model.notice.value
+        {model.status.notice.value
           ? (
             <div
-              class={`notice notice--${model.notice.value.level}`}
+              class={`notice notice--${model.status.notice.value.level}`}
               role="status"
             >
-              <span>{model.notice.value.text}</span>
+              <span>{model.status.notice.value.text}</span>
               <button
                 type="button"
                 class="link-button"
-                onClick={() => model.dismissNotice()}
+                onClick={() => model.status.dismiss()}
               >
                 Dismiss
               </button>

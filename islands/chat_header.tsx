@@ -3,14 +3,22 @@ import { useSignal } from "@preact/signals";
 import type { Signal } from "@preact/signals";
 import { ConnectionBadge } from "../components/connection_badge.tsx";
 import {
+  BellIcon,
+  BellOffIcon,
+  SettingsIcon,
+} from "../components/group_icons.tsx";
+import {
   HashIcon,
   LinkIcon,
   LockIcon,
   MenuIcon,
   UsersIcon,
 } from "../components/icons.tsx";
+import { isMuted } from "../lib/ui/group_admin.ts";
+import { canManageGroup, displayName, isDm, roleIn } from "../lib/ui/roles.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
 import { errorText } from "./group_dialogs.tsx";
+import { GroupSettingsDialog } from "./group_settings_dialog.tsx";
 import { InviteDialog } from "./invite_dialog.tsx";
 
 /** What the header needs. */
@@ -25,6 +33,24 @@ export function ChatHeader({ rt, navOpen, membersOpen }: ChatHeaderProps) {
   const { model, controller, socket } = rt;
   const group = model.activeGroup.value;
   const inviting = useSignal(false);
+  const editing = useSignal(false);
+  const me = model.me.value;
+  const dm = group ? isDm(group) : false;
+  const manage = group
+    ? canManageGroup(
+      group,
+      roleIn(group, model.members.value.get(group.id), me?.id ?? null),
+    )
+    : false;
+  const muted = group ? isMuted(group) : false;
+  const toggleMute = async () => {
+    if (!group) return;
+    try {
+      await rt.admin.setMuted(group.id, !muted);
+    } catch (err) {
+      model.status.show(errorText(err), "warning");
+    }
+  };
   const leave = async () => {
     if (
       !group ||
@@ -33,7 +59,7 @@ export function ChatHeader({ rt, navOpen, membersOpen }: ChatHeaderProps) {
     try {
       await controller.leaveGroup(group.id);
     } catch (err) {
-      model.showNotice(errorText(err), "warning");
+      model.status.show(errorText(err), "warning");
     }
   };
   return (
@@ -50,23 +76,51 @@ export function ChatHeader({ rt, navOpen, membersOpen }: ChatHeaderProps) {
       </button>
       <h1 class="chat-title">
         {group ? (group.public ? <HashIcon /> : <LockIcon />) : null}
-        <span>{group ? group.name : "Salvioris"}</span>
+        <span>
+          {group ? displayName(group, me?.username ?? null) : "Salvioris"}
+        </span>
       </h1>
       <ConnectionBadge
-        status={model.connection.value.status}
+        status={model.status.connection.value.status}
         onRetry={() => socket.reconnectNow()}
       />
       {group
         ? (
           <div class="chat-actions">
+            {manage
+              ? (
+                <button
+                  type="button"
+                  class="icon-button"
+                  onClick={() => (editing.value = true)}
+                >
+                  <SettingsIcon />
+                  <span class="icon-label">Settings</span>
+                </button>
+              )
+              : null}
             <button
               type="button"
               class="icon-button"
-              onClick={() => (inviting.value = true)}
+              aria-pressed={muted}
+              title={muted
+                ? "Notifications of this group are off on every device"
+                : "Turn notifications of this group off on every device"}
+              onClick={toggleMute}
             >
-              <LinkIcon />
-              <span class="icon-label">Invite</span>
+              {muted ? <BellOffIcon /> : <BellIcon />}
+              <span class="icon-label">{muted ? "Unmute" : "Mute"}</span>
             </button>
+            {dm ? null : (
+              <button
+                type="button"
+                class="icon-button"
+                onClick={() => (inviting.value = true)}
+              >
+                <LinkIcon />
+                <span class="icon-label">Invite</span>
+              </button>
+            )}
             <button
               type="button"
               class="icon-button"
@@ -76,13 +130,15 @@ export function ChatHeader({ rt, navOpen, membersOpen }: ChatHeaderProps) {
               <UsersIcon />
               <span class="icon-label">Members</span>
             </button>
-            <button
-              type="button"
-              class="icon-button icon-button--danger"
-              onClick={leave}
-            >
-              <span class="icon-label icon-label--always">Leave</span>
-            </button>
+            {dm ? null : (
+              <button
+                type="button"
+                class="icon-button icon-button--danger"
+                onClick={leave}
+              >
+                <span class="icon-label icon-label--always">Leave</span>
+              </button>
+            )}
           </div>
         )
         : null}
@@ -92,6 +148,16 @@ export function ChatHeader({ rt, navOpen, membersOpen }: ChatHeaderProps) {
             group={group}
             open={inviting.value}
             onClose={() => (inviting.value = false)}
+          />
+        )
+        : null}
+      {group && manage
+        ? (
+          <GroupSettingsDialog
+            rt={rt}
+            group={group}
+            open={editing.value}
+            onClose={() => (editing.value = false)}
           />
         )
         : null}

@@ -1,8 +1,11 @@
 /** The sidebar: the reader's groups with unread counts, create/join, and the signed-in user. */
 import { useSignal } from "@preact/signals";
 import { GroupList } from "../components/group_list.tsx";
+import { isDm } from "../lib/ui/roles.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
+import { DmSection } from "./dm_section.tsx";
 import { CreateGroupDialog, JoinGroupDialog } from "./group_dialogs.tsx";
+import { NotifyToggle } from "./notify_toggle.tsx";
 
 /** What the sidebar needs. */
 export interface SidebarProps {
@@ -28,12 +31,14 @@ export function Sidebar({ rt, onSelect }: SidebarProps) {
       </header>
       <nav class="sidebar-groups" aria-label="Your groups">
         <GroupList
-          groups={model.groups.value}
+          groups={model.groups.value.filter((g) => !isDm(g))}
           unread={model.unread.value}
+          mentions={model.mentions.value}
           activeId={model.activeGroupId.value}
           onSelect={onSelect}
         />
       </nav>
+      <DmSection rt={rt} onSelect={onSelect} />
       <div class="sidebar-actions">
         <button
           type="button"
@@ -49,6 +54,9 @@ export function Sidebar({ rt, onSelect }: SidebarProps) {
         >
           Join group
         </button>
+      </div>
+      <div class="sidebar-notify">
+        <NotifyToggle rt={rt} />
       </div>
       <footer class="sidebar-foot">
         <span class="me" title="Signed in">

@@ -1,22 +1,34 @@
 /**
  * The scrolling message list of the open group. It keeps the reader's place: older pages load
  * above without moving the visible message, new messages scroll into view only when the reader is
- * at the bottom (else a "new messages" button), and it tells the controller when the newest
- * messages are actually seen so `read` goes out.
+ * at the bottom (else a "new messages" button), changes to messages apply in place, a jump to a
+ * replied-to message scrolls to it (and, when the window is detached from the live end, newer
+ * pages load on the way down), and it tells the controller when the newest messages are actually
+ * seen so `read` goes out.
  */
 import { useComputed, useSignal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import type { JSX } from "preact";
 import { dayKey, dayLabel } from "../components/format_time.ts";
-import { MessageItem } from "../components/message_item.tsx";
+import type { MentionContext } from "../components/message_text.tsx";
 import { PendingItem } from "../components/pending_item.tsx";
+import { quotedOriginal } from "../components/reply_quote.tsx";
 import { isContinuation, seenBy } from "../lib/ui/timeline.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
+import { DeleteDialog } from "./delete_dialog.tsx";
+import { MessageRow, type RowUi } from "./message_row.tsx";
+import {
+  readAnchor,
+  restoreAnchor,
+  type ScrollAnchor,
+} from "./scroll_anchor.ts";
 
 /** Within this many pixels of the end counts as "at the bottom". */
 const bottomSlack = 48;
-/** Start loading the previous page this close to the top. */
+/** Start loading the previous page this close to the top (and the next one to the bottom). */
 const topSlack = 400;
+/** How long a jumped-to message stays highlighted. */
+const highlightMs = 2_000;
 
 /** What the timeline needs. */
 export interface TimelineViewProps {
@@ -39,18 +51,36 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
     )
   ).value;
   const unread = model.unreadOf(groupId);
-  const meId = model.me.value?.id ?? null;
+  const mentions = useComputed<MentionContext>(() => {
+    const ids = new Map<string, string>();
+    for (const u of model.people.users.value.values()) {
+      ids.set(u.username.toLowerCase(), u.id);
+    }
+    return {
+      userIdOf: (name) => ids.get(name),
+      meId: model.me.value?.id ?? null,
+    };
+  }).value;
+  const ui: RowUi = {
+    picker: useSignal(null),
+    pressed: useSignal(null),
+    confirmDelete: useSignal(null),
+    highlight: useSignal(null),
+  };
+  const focus = model.composing.focus.value;
+  const handledFocus = useRef(focus?.n ?? 0);
   const atBottom = useSignal(true);
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
-  /** The first message and its offset, to keep it in place when a page is prepended. */
-  const anchor = useRef<{ seq: number; top: number } | null>(null);
+  /** The first visible message, kept in place across changes above it. */
+  const anchor = useRef<ScrollAnchor | null>(null);
   const outboxCount = useRef(0);
 
   const reportViewing = () => {
     const visible = typeof document !== "undefined" &&
       document.visibilityState === "visible";
-    controller.setViewing(stick.current && visible);
+    // A window detached by a jump does not show the newest messages, even at its bottom.
+    controller.setViewing(stick.current && visible && !timeline.hasNewer);
   };
   const nodeOf = (seq: number) =>
     scroller.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`) ?? null;
@@ -61,17 +91,26 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
     // Sending your own message always brings you to the bottom.
     if (outbox.length > outboxCount.current) stick.current = true;
     outboxCount.current = outbox.length;
-    const first = timeline.messages[0];
     const prev = anchor.current;
-    if (stick.current) {
-      el.scrollTop = el.scrollHeight;
-    } else if (prev && first && first.seq < prev.seq) {
-      const node = nodeOf(prev.seq);
-      if (node) el.scrollTop += node.offsetTop - prev.top;
-    }
-    anchor.current = first
-      ? { seq: first.seq, top: nodeOf(first.seq)?.offsetTop ?? 0 }
+    const jump = focus?.groupId === groupId && focus.n !== handledFocus.current
+      ? nodeOf(focus.seq)
       : null;
+    if (jump && focus) {
+      // A reply's original was clicked: show it in the middle and flash it.
+      handledFocus.current = focus.n;
+      stick.current = false;
+      atBottom.value = false;
+      jump.scrollIntoView({ block: "center" });
+      ui.highlight.value = focus.seq;
+      setTimeout(() => {
+        if (ui.highlight.value === focus.seq) ui.highlight.value = null;
+      }, highlightMs);
+    } else if (stick.current && !timeline.hasNewer) {
+      el.scrollTop = el.scrollHeight;
+    } else if (prev) {
+      restoreAnchor(el, prev);
+    }
+    anchor.current = readAnchor(el);
     // A short page leaves no scrollbar to scroll up with: fetch more until there is one.
     if (el.scrollHeight <= el.clientHeight + topSlack) {
       void controller.loadOlder(groupId);
@@ -92,8 +131,12 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
     if (!el) return;
     stick.current =
       el.scrollHeight - el.scrollTop - el.clientHeight <= bottomSlack;
+    anchor.current = readAnchor(el);
     atBottom.value = stick.current;
     if (el.scrollTop < topSlack) void controller.loadOlder(groupId);
+    if (el.scrollHeight - el.scrollTop - el.clientHeight < topSlack) {
+      void controller.history.loadNewer(groupId);
+    }
     reportViewing();
   };
   const toBottom = () => {
@@ -113,12 +156,15 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
       prev = undefined;
     }
     items.push(
-      <MessageItem
+      <MessageRow
         key={m.seq}
+        rt={rt}
+        groupId={groupId}
         message={m}
         continuation={isContinuation(prev, m)}
-        mine={m.author.id === meId}
         seenBy={seen.get(m.seq)}
+        ui={ui}
+        mentions={mentions}
       />,
     );
     prev = m;
@@ -165,24 +211,44 @@ export function TimelineView({ rt, groupId, name }: TimelineViewProps) {
           : null}
         <ol class="messages">
           {items}
-          {outbox.map((e) => (
+          {timeline.hasNewer ? null : outbox.map((e) => (
             <PendingItem
               key={e.nonce}
               entry={e}
               author={model.me.value?.username ?? "You"}
               onRetry={(n) => controller.retry(n)}
               onDiscard={(n) => controller.discard(n)}
+              quote={e.reply_to
+                ? quotedOriginal(model.messageOf(groupId, e.reply_to))
+                : undefined}
+              onOpenQuote={() =>
+                e.reply_to &&
+                void controller.history.jumpTo(groupId, e.reply_to)}
             />
           ))}
         </ol>
       </div>
-      {!atBottom.value && unread > 0
+      {timeline.hasNewer
+        ? (
+          <button
+            type="button"
+            class="new-messages"
+            onClick={() => {
+              stick.current = true;
+              void controller.history.reload(groupId);
+            }}
+          >
+            Jump to the newest messages ↓
+          </button>
+        )
+        : !atBottom.value && unread > 0
         ? (
           <button type="button" class="new-messages" onClick={toBottom}>
             {unread === 1 ? "1 new message" : `${unread} new messages`} ↓
           </button>
         )
         : null}
+      <DeleteDialog rt={rt} groupId={groupId} seq={ui.confirmDelete} />
     </div>
   );
 }

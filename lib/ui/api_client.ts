@@ -23,7 +23,10 @@ export interface Session {
 /** One history page, oldest first. */
 export interface HistoryPage {
   messages: Message[];
+  /** More exist before the page (after it, for an `after_seq` page). */
   has_more: boolean;
+  /** §4, pages around a seq: more exist after the page. */
+  has_more_after?: boolean;
 }
 
 /** How to reach the API. */
@@ -130,18 +133,68 @@ export class ApiClient {
     return (await this.#call<{ members: Member[] }>("GET", path)).members;
   }
 
-  /** A history page: the newest, or the one before `beforeSeq`. */
+  /**
+   * A history page: the newest, the one before `beforeSeq`, after `afterSeq`, or (§4) around
+   * `aroundSeq` with about half of `limit` before it.
+   */
   messages(
     groupId: string,
-    page: { beforeSeq?: number; limit?: number } = {},
+    page: {
+      beforeSeq?: number;
+      afterSeq?: number;
+      aroundSeq?: number;
+      limit?: number;
+    } = {},
   ): Promise<HistoryPage> {
     const q = new URLSearchParams();
     if (page.beforeSeq !== undefined) {
       q.set("before_seq", String(page.beforeSeq));
     }
+    if (page.afterSeq !== undefined) q.set("after_seq", String(page.afterSeq));
+    if (page.aroundSeq !== undefined) {
+      q.set("around_seq", String(page.aroundSeq));
+    }
     if (page.limit !== undefined) q.set("limit", String(page.limit));
     const query = q.toString() ? `?${q}` : "";
     return this.#call("GET", `${groupPath(groupId)}/messages${query}`);
+  }
+
+  /** Any JSON call, for API modules kept beside this one (e.g. group_admin_api.ts). */
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.#call(method, path, body);
+  }
+
+  /** One message in its current state (§4). */
+  async message(groupId: string, seq: number): Promise<Message> {
+    return (await this.#call<{ message: Message }>(
+      "GET",
+      messagePath(groupId, seq),
+    )).message;
+  }
+
+  /** Replaces the text of one of the reader's messages (§4). */
+  async editMessage(groupId: string, seq: number, text: string) {
+    const path = messagePath(groupId, seq);
+    return (await this.#call<{ message: Message }>("PATCH", path, { text }))
+      .message;
+  }
+
+  /** Deletes a message; answers its tombstone (§4). */
+  async deleteMessage(groupId: string, seq: number): Promise<Message> {
+    const path = messagePath(groupId, seq);
+    return (await this.#call<{ message: Message }>("DELETE", path)).message;
+  }
+
+  /** Adds (`on`) or removes the reader's reaction (§4). */
+  async setReaction(
+    ref: { groupId: string; seq: number; emoji: string },
+    on: boolean,
+  ): Promise<Message> {
+    const path = `${messagePath(ref.groupId, ref.seq)}/reactions/${
+      encodeURIComponent(ref.emoji)
+    }`;
+    return (await this.#call<{ message: Message }>(on ? "PUT" : "DELETE", path))
+      .message;
   }
 
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -181,6 +234,11 @@ export class ApiClient {
   }
 }
 
-function groupPath(groupId: string): string {
+/** The API path of a group. */
+export function groupPath(groupId: string): string {
   return `/api/groups/${encodeURIComponent(groupId)}`;
+}
+
+function messagePath(groupId: string, seq: number): string {
+  return `${groupPath(groupId)}/messages/${seq}`;
 }

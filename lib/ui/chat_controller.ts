@@ -4,20 +4,20 @@
  * membership. History is fetched again only on `resync`; everything else arrives on the socket.
  */
 import { effect } from "@preact/signals-core";
-import type { ClientFrame } from "../protocol/client_frames.ts";
 import type { ServerFrame } from "../protocol/server_frames.ts";
 import { limits } from "../protocol/limits.ts";
 import type { Group } from "../protocol/types.ts";
-import { ApiError } from "./api_client.ts";
 import type { ApiClient } from "./api_client.ts";
 import type { ChatModel } from "./chat_model.ts";
 import type { Clock } from "./clock.ts";
-import { newestSeq, oldestSeq } from "./timeline.ts";
+import { HistoryLoader } from "./history_loader.ts";
+import type { OutgoingFrame } from "./outgoing_frames.ts";
+import { newestSeq } from "./timeline.ts";
 
 /** The socket operations the controller needs (SocketClient implements it). */
 export interface GatewayPort {
   readonly ready: boolean;
-  send(frame: ClientFrame): boolean;
+  send(frame: OutgoingFrame): boolean;
   subscribe(groupIds: readonly string[]): void;
   sendMessage(nonce: string): void;
 }
@@ -27,7 +27,12 @@ export interface ChatControllerOptions {
   model: ChatModel;
   api: Pick<
     ApiClient,
-    "messages" | "members" | "createGroup" | "joinGroup" | "leaveGroup"
+    | "messages"
+    | "message"
+    | "members"
+    | "createGroup"
+    | "joinGroup"
+    | "leaveGroup"
   >;
   gateway: GatewayPort;
   clock: Clock;
@@ -45,8 +50,8 @@ export const typingRepeatMs = 3_000;
 /** The reader's actions. */
 export class ChatController {
   readonly #o: ChatControllerOptions;
-  /** Per-group generation: bumped on resync so answers to older requests are dropped. */
-  readonly #epoch = new Map<string, number>();
+  /** History pages, jumps to a message and quoted messages, over HTTP. */
+  readonly history: HistoryLoader;
   #typingGroup: string | null = null;
   #typingSentAt = 0;
   #disposeRead: (() => void) | null = null;
@@ -55,6 +60,11 @@ export class ChatController {
 
   constructor(options: ChatControllerOptions) {
     this.#o = options;
+    this.history = new HistoryLoader({
+      model: options.model,
+      api: options.api,
+      pageSize: options.pageSize,
+    });
   }
 
   /** Starts sending `read` whenever the reader sees new messages. */
@@ -72,12 +82,15 @@ export class ChatController {
   async openGroup(groupId: string): Promise<void> {
     const { model } = this.#o;
     if (!model.hasGroup(groupId)) return;
-    if (model.activeGroupId.value !== groupId) this.stopTyping();
+    if (model.activeGroupId.value !== groupId) {
+      this.stopTyping();
+      model.composing.clear();
+    }
     model.setActive(groupId);
-    const t = model.timelineOf(groupId);
-    const work: Promise<unknown>[] = [this.#loadMembers(groupId)];
-    if (!t.loaded && !t.loading) work.push(this.#loadPage(groupId));
-    await Promise.all(work);
+    await Promise.all([
+      this.#loadMembers(groupId),
+      this.history.loadNewest(groupId),
+    ]);
   }
 
   /**
@@ -106,21 +119,19 @@ export class ChatController {
   }
 
   /** Loads the page before the oldest held message (infinite scroll upwards). */
-  async loadOlder(groupId: string): Promise<void> {
-    const t = this.#o.model.timelineOf(groupId);
-    if (!t.loaded || t.loading || !t.hasMore || !t.messages.length) return;
-    await this.#loadPage(groupId, oldestSeq(t));
+  loadOlder(groupId: string): Promise<void> {
+    return this.history.loadOlder(groupId);
   }
 
   /** The server could not replay a group: drop it and, if it is open, load it again. */
-  async resync(groupId: string): Promise<void> {
-    const { model } = this.#o;
-    this.#epoch.set(groupId, (this.#epoch.get(groupId) ?? 0) + 1);
-    model.resetTimeline(groupId);
-    if (model.activeGroupId.value === groupId) await this.#loadPage(groupId);
+  resync(groupId: string): Promise<void> {
+    return this.history.reload(groupId);
   }
 
-  /** Sends text to the open group: shown at once as pending, sent now or after reconnecting. */
+  /**
+   * Sends text (and uploaded files) to the open group, as a reply when one is being written: shown at once as
+   * pending, sent now or after reconnecting.
+   */
   send(text: string, attachmentIds: readonly string[] = []): SendResult {
     const { model, gateway, clock } = this.#o;
     const groupId = model.activeGroupId.value;
@@ -136,11 +147,13 @@ export class ChatController {
       };
     }
     const nonce = (this.#o.newNonce ?? (() => crypto.randomUUID()))();
+    const replyTo = model.composing.replyIn(groupId) ?? undefined;
     const entry = model.outbox.enqueue(
       groupId,
       body,
       nonce,
       clock.now(),
+      replyTo,
       attachmentIds,
     );
     if (!entry) {
@@ -150,6 +163,9 @@ export class ChatController {
       };
     }
     this.stopTyping();
+    model.composing.replyTo.value = null;
+    // Sending from a window detached by a jump goes back to the present to show it.
+    if (model.timelineOf(groupId).hasNewer) void this.history.reload(groupId);
     gateway.sendMessage(nonce);
     return { ok: true };
   }
@@ -212,7 +228,7 @@ export class ChatController {
   async leaveGroup(groupId: string): Promise<void> {
     await this.#o.api.leaveGroup(groupId);
     if (this.#typingGroup === groupId) this.stopTyping();
-    this.#epoch.delete(groupId);
+    this.history.forget(groupId);
     this.#o.model.removeGroup(groupId);
   }
 
@@ -222,26 +238,6 @@ export class ChatController {
     model.addGroup(group);
     if (!known) gateway.subscribe([group.id]);
     void this.openGroup(group.id);
-  }
-
-  async #loadPage(groupId: string, beforeSeq?: number): Promise<void> {
-    const { model, api } = this.#o;
-    const epoch = this.#epoch.get(groupId) ?? 0;
-    model.setTimelineLoading(groupId);
-    try {
-      const page = await api.messages(groupId, {
-        beforeSeq,
-        limit: this.#o.pageSize ?? 50,
-      });
-      if ((this.#epoch.get(groupId) ?? 0) !== epoch) return;
-      model.mergeHistory(groupId, page.messages, page.has_more);
-    } catch (err) {
-      if ((this.#epoch.get(groupId) ?? 0) !== epoch) return;
-      model.setTimelineError(
-        groupId,
-        messageOf(err, "Could not load messages."),
-      );
-    }
   }
 
   async #loadMembers(groupId: string): Promise<void> {
@@ -256,7 +252,7 @@ export class ChatController {
   #sendReadIfSeen(): void {
     const { model, gateway } = this.#o;
     const groupId = model.activeGroupId.value;
-    const connected = model.connection.value.status === "connected";
+    const connected = model.status.connection.value.status === "connected";
     if (!groupId || !model.viewing.value || !connected) return;
     const seq = newestSeq(model.timelineOf(groupId));
     const group = model.groups.value.find((g) => g.id === groupId);
@@ -268,8 +264,4 @@ export class ChatController {
       model.markRead(groupId, seq);
     }
   }
-}
-
-function messageOf(err: unknown, fallback: string): string {
-  return err instanceof ApiError ? err.message : fallback;
 }

@@ -7,23 +7,19 @@ import type { ServerFrame, ServerFrameOf } from "../protocol/server_frames.ts";
 import type { Group, Member, Message, User } from "../protocol/types.ts";
 import { limits } from "../protocol/limits.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import type {
-  ConnectionState,
-  ConnectionStatus,
-  Notice,
-} from "./connection_state.ts";
-import { sendErrorText } from "./error_text.ts";
+import { Composing } from "./composing.ts";
+import { StatusLine } from "./connection_state.ts";
+import { errorOutcome } from "./error_frames.ts";
 import { Outbox } from "./outbox.ts";
 import { People } from "./people.ts";
 import { ReadState } from "./read_state.ts";
-import { deleteIn, setIn } from "./signal_map.ts";
-import {
-  emptyTimeline,
-  insertMessage,
-  mergePage,
-  type Timeline,
-} from "./timeline.ts";
+import { MemberLists } from "./member_lists.ts";
+import { MessageFeed } from "./message_feed.ts";
+import type { QuotedMessages } from "./quoted_messages.ts";
+import type { PageBounds, Timeline } from "./timeline.ts";
+import type { Timelines } from "./timelines.ts";
 import { TypingTracker } from "./typing_tracker.ts";
+import type { CountContext } from "./unread_rules.ts";
 
 /** Tuning knobs; the defaults suit the browser. */
 export interface ChatModelOptions {
@@ -41,22 +37,29 @@ export class ChatModel {
   readonly activeGroupId = signal<string | null>(null);
   /** The reader can see the newest messages of the open group (tab visible, scrolled down). */
   readonly viewing = signal(false);
-  readonly timelines = signal<ReadonlyMap<string, Timeline>>(new Map());
+  readonly #feed: MessageFeed;
+  /** group id → Timeline. */
+  readonly timelines: Timelines["map"];
+  /** Messages quoted by replies that no timeline holds. */
+  readonly quoted: QuotedMessages;
   readonly outbox: Outbox;
   readonly typing: TypingTracker;
   readonly #read = new ReadState();
   /** group id → unread count. */
   readonly unread = this.#read.unread;
+  /** group id → unread messages that mention the reader. */
+  readonly mentions = this.#read.mentions;
   /** group id → user id → last read seq, from read receipts. */
   readonly reads = this.#read.receipts;
-  readonly members = signal<ReadonlyMap<string, readonly Member[]>>(new Map());
   /** Every user seen so far, with presence. */
   readonly people = new People();
-  readonly connection = signal<ConnectionState>({
-    status: "connecting",
-    attempt: 0,
-  });
-  readonly notice = signal<Notice | null>(null);
+  readonly #members = new MemberLists(this.people);
+  /** group id → members, for groups whose list was loaded. */
+  readonly members = this.#members.lists;
+  /** The connection indicator and the one-line notice. */
+  readonly status = new StatusLine();
+  /** The reply, edit and jump the reader is in the middle of. */
+  readonly composing = new Composing();
 
   /** The open group, or null. */
   readonly activeGroup = computed(() =>
@@ -64,24 +67,38 @@ export class ChatModel {
   );
 
   readonly #clock: Clock;
-  readonly #cap: number;
   #hadReady = false;
 
   constructor(options: ChatModelOptions = {}) {
     this.#clock = options.clock ?? systemClock;
-    this.#cap = options.maxMessagesPerGroup ?? 2000;
+    this.#feed = new MessageFeed(
+      this.#read,
+      options.maxMessagesPerGroup ?? 2000,
+    );
+    this.timelines = this.#feed.timelines.map;
+    this.quoted = this.#feed.quoted;
     this.outbox = new Outbox(options.maxOutbox ?? 100);
     this.typing = new TypingTracker(this.#clock, limits.typingTtlMs);
   }
 
   /** The timeline of a group (empty when never loaded). */
   timelineOf(groupId: string): Timeline {
-    return this.timelines.value.get(groupId) ?? emptyTimeline;
+    return this.#feed.timelines.of(groupId);
+  }
+
+  /** A message as best known: the timeline's copy, else a fetched quote. */
+  messageOf(groupId: string, seq: number): Message | undefined {
+    return this.#feed.find(groupId, seq);
   }
 
   /** Unread messages in a group. */
   unreadOf(groupId: string): number {
     return this.#read.unreadOf(groupId);
+  }
+
+  /** Unread messages mentioning the reader in a group. */
+  mentionsOf(groupId: string): number {
+    return this.#read.mentionsOf(groupId);
   }
 
   /** A user's name, or "Someone" before it is known. */
@@ -103,6 +120,16 @@ export class ChatModel {
     return this.#read.lastSeqs();
   }
 
+  /** The highest event rev seen per group, for `subscribe.since_rev`. */
+  lastRevs(): Record<string, number> {
+    return this.#read.lastRevs();
+  }
+
+  /** The newest seq seen in a group, or -1 when none is known yet. */
+  lastSeqOf(groupId: string): number {
+    return this.#read.lastSeq(groupId);
+  }
+
   /** Whether the reader is a member of the group. */
   hasGroup(groupId: string): boolean {
     return this.groups.value.some((g) => g.id === groupId);
@@ -117,6 +144,9 @@ export class ChatModel {
         return batch(() => {
           for (const g of frame.groups) {
             this.#bumpSeq(g.group_id, g.head_seq);
+            if (g.head_rev !== undefined && this.hasGroup(g.group_id)) {
+              this.#read.seeRev(g.group_id, g.head_rev);
+            }
             // The list is complete: a known member missing from it went offline, perhaps
             // while this tab was disconnected and missed the presence frame.
             const online = new Set(g.online_user_ids);
@@ -131,7 +161,9 @@ export class ChatModel {
           frame.group_ids.forEach((id) => this.removeGroup(id))
         );
       case "message":
-        return this.#onMessage(frame.group_id, frame.message);
+        return this.#onMessage(frame.group_id, frame.message, frame.rev);
+      case "message_update":
+        return this.#onUpdate(frame.group_id, frame.message, frame.rev);
       case "typing_start":
         if (
           !this.hasGroup(frame.group_id) || frame.user_id === this.me.value?.id
@@ -142,20 +174,23 @@ export class ChatModel {
       case "read_receipt":
         return this.#onReadReceipt(frame);
       case "presence":
-        return this.people.setOnline(frame.user_id, frame.status === "online");
+        return batch(() => {
+          this.people.setOnline(frame.user_id, frame.status === "online");
+          this.people.setIdle(frame.user_id, frame.idle === true);
+        });
       case "member_joined":
-        return this.#onMemberJoined(frame.group_id, {
+        return this.#members.joined(frame.group_id, {
           ...frame.user,
           online: frame.online === true,
         });
       case "member_left":
-        return this.#onMemberLeft(frame.group_id, frame.user_id);
+        return this.#members.left(frame.group_id, frame.user_id);
       case "resync":
         return this.resetTimeline(frame.group_id);
       case "error":
         return this.#onError(frame);
       case "server_notice":
-        return this.showNotice(frame.text, frame.level);
+        return this.status.show(frame.text, frame.level);
     }
   }
 
@@ -166,7 +201,7 @@ export class ChatModel {
         if (!groups.some((n) => n.id === g.id)) this.removeGroup(g.id);
       }
       this.groups.value = [...groups];
-      for (const g of groups) this.#read.setUnread(g.id, g.unread_count ?? 0);
+      for (const g of groups) this.#takeCounts(g);
     });
   }
 
@@ -175,15 +210,12 @@ export class ChatModel {
     const list = this.groups.value;
     const at = list.findIndex((g) => g.id === group.id);
     if (at >= 0) {
-      this.groups.value = list.map((
-        g,
-        i,
-      ) => (i === at ? { ...g, ...group } : g));
+      this.groups.value = list.map((g, i) => i === at ? { ...g, ...group } : g);
       return;
     }
     batch(() => {
       this.groups.value = [...list, group];
-      this.#read.setUnread(group.id, group.unread_count ?? 0);
+      this.#takeCounts(group);
     });
   }
 
@@ -192,12 +224,15 @@ export class ChatModel {
     if (!this.hasGroup(groupId)) return;
     batch(() => {
       this.groups.value = this.groups.value.filter((g) => g.id !== groupId);
-      deleteIn(this.timelines, groupId);
+      this.#feed.dropGroup(groupId);
       this.#read.dropGroup(groupId);
-      deleteIn(this.members, groupId);
+      this.#members.drop(groupId);
       this.typing.dropGroup(groupId);
       this.outbox.dropGroup(groupId);
-      if (this.activeGroupId.value === groupId) this.activeGroupId.value = null;
+      if (this.activeGroupId.value === groupId) {
+        this.activeGroupId.value = null;
+        this.composing.clear();
+      }
     });
   }
 
@@ -213,34 +248,27 @@ export class ChatModel {
 
   /** Marks a history request in flight. */
   setTimelineLoading(groupId: string): void {
-    this.#putTimeline(groupId, {
-      ...this.timelineOf(groupId),
-      loading: true,
-      error: null,
-    });
+    this.#feed.timelines.setLoading(groupId);
   }
 
   /** Records why a history request failed. */
   setTimelineError(groupId: string, error: string): void {
-    this.#putTimeline(groupId, {
-      ...this.timelineOf(groupId),
-      loading: false,
-      error,
-    });
+    this.#feed.timelines.setError(groupId, error);
   }
 
-  /** Merges a history page (oldest first). Unsent messages that it contains are done. */
+  /**
+   * Merges a history page (oldest first); `bounds` is `has_more`, or with `has_more_after` for
+   * pages around or after a seq. Unsent messages that it contains are done.
+   */
   mergeHistory(
     groupId: string,
     messages: readonly Message[],
-    hasMore: boolean,
+    bounds: PageBounds | boolean,
   ): void {
     if (!this.hasGroup(groupId)) return;
+    const b = typeof bounds === "boolean" ? { hasMore: bounds } : bounds;
     batch(() => {
-      this.#putTimeline(
-        groupId,
-        mergePage(this.timelineOf(groupId), messages, hasMore),
-      );
+      this.#feed.timelines.merge(groupId, messages, b);
       for (const m of messages) {
         this.#settle(m);
         this.people.learn(m.author);
@@ -252,38 +280,22 @@ export class ChatModel {
 
   /** Drops a group's messages so the next open loads them again (after `resync`). */
   resetTimeline(groupId: string): void {
-    if (this.hasGroup(groupId)) this.#putTimeline(groupId, emptyTimeline);
+    if (this.hasGroup(groupId)) this.#feed.timelines.reset(groupId);
+  }
+
+  /** Keeps a message fetched for a reply's quote. */
+  putQuoted(m: Message): void {
+    if (this.hasGroup(m.group_id)) this.quoted.put(m);
+  }
+
+  /** Applies a message state answered over HTTP (an edit, delete or reaction made there). */
+  applyMessageState(m: Message): void {
+    this.#onUpdate(m.group_id, m);
   }
 
   /** Stores a group's member list and their presence. */
   setMembers(groupId: string, members: readonly Member[]): void {
-    if (!this.hasGroup(groupId)) return;
-    batch(() => {
-      setIn(this.members, groupId, members);
-      for (const m of members) {
-        this.people.learn(m);
-        this.people.setOnline(m.id, m.online);
-      }
-    });
-  }
-
-  /** Adds a new member to a loaded member list (an unloaded one gets it on load). */
-  #onMemberJoined(groupId: string, member: Member): void {
-    const members = this.members.value.get(groupId);
-    batch(() => {
-      this.people.learn(member);
-      this.people.setOnline(member.id, member.online);
-      if (members && !members.some((m) => m.id === member.id)) {
-        setIn(this.members, groupId, [...members, member]);
-      }
-    });
-  }
-
-  /** Removes a member who left from a loaded member list. */
-  #onMemberLeft(groupId: string, userId: string): void {
-    const members = this.members.value.get(groupId);
-    if (!members?.some((m) => m.id === userId)) return;
-    setIn(this.members, groupId, members.filter((m) => m.id !== userId));
+    if (this.hasGroup(groupId)) this.#members.set(groupId, members);
   }
 
   /** Records that the reader has read a group up to `seq`. */
@@ -298,24 +310,6 @@ export class ChatModel {
     });
   }
 
-  /** Updates the connection indicator. */
-  setConnection(status: ConnectionStatus, attempt = 0): void {
-    const c = this.connection.value;
-    if (c.status !== status || c.attempt !== attempt) {
-      this.connection.value = { status, attempt };
-    }
-  }
-
-  /** Shows a one-line notice. */
-  showNotice(text: string, level: Notice["level"] = "info"): void {
-    this.notice.value = { text, level };
-  }
-
-  /** Hides the notice. */
-  dismissNotice(): void {
-    this.notice.value = null;
-  }
-
   /** Stops timers (typing expiry). */
   dispose(): void {
     this.typing.dispose();
@@ -327,7 +321,7 @@ export class ChatModel {
       this.people.learn(frame.user);
       if (!this.#hadReady) return this.setGroups(frame.groups);
       // A notice from before the drop ("the server is restarting…") is stale once back.
-      this.notice.value = null;
+      this.status.dismiss();
       // After a reconnect the replay brings the missed messages and counts them itself, so
       // local unread counts stay; only groups joined or left meanwhile change.
       for (const g of this.groups.value) {
@@ -338,27 +332,35 @@ export class ChatModel {
     this.#hadReady = true;
   }
 
-  #onMessage(groupId: string, m: Message): void {
-    if (!this.hasGroup(groupId)) return;
+  #onMessage(groupId: string, m: Message, rev?: number): void {
+    if (!this.hasGroup(groupId) || m.group_id !== groupId) return;
     batch(() => {
-      const fresh = this.#read.see(groupId, m.seq);
-      this.#putTimeline(
-        groupId,
-        insertMessage(this.timelineOf(groupId), m, this.#cap),
-      );
+      const seen = this.activeGroupId.value === groupId && this.viewing.value;
+      this.#feed.message(m, rev, { ...this.#countContext(groupId), seen });
       this.#settle(m);
       this.people.learn(m.author);
       this.typing.stop(groupId, m.author.id);
-      const seen = this.activeGroupId.value === groupId && this.viewing.value;
-      const lastRead = this.groups.value.find((g) =>
-        g.id === groupId
-      )?.last_read_seq ?? 0;
-      if (
-        fresh && !seen && m.author.id !== this.me.value?.id && m.seq > lastRead
-      ) {
-        this.#read.setUnread(groupId, this.unreadOf(groupId) + 1);
-      }
     });
+  }
+
+  /** A later state of a message (edit, deletion, reaction), replaced in place. */
+  #onUpdate(groupId: string, m: Message, rev?: number): void {
+    if (!this.hasGroup(groupId) || m.group_id !== groupId) return;
+    batch(() => this.#feed.update(m, rev, this.#countContext(groupId)));
+  }
+
+  #countContext(groupId: string): CountContext {
+    const g = this.groups.value.find((g) => g.id === groupId);
+    return {
+      meId: this.me.value?.id ?? null,
+      lastReadSeq: g?.last_read_seq ?? 0,
+      isDm: g?.kind === "dm",
+    };
+  }
+
+  #takeCounts(g: Group): void {
+    this.#read.setUnread(g.id, g.unread_count ?? 0);
+    this.#read.setMentions(g.id, g.mention_count ?? 0);
   }
 
   #onReadReceipt(f: ServerFrameOf<"read_receipt">): void {
@@ -370,20 +372,10 @@ export class ChatModel {
   }
 
   #onError(f: ServerFrameOf<"error">): void {
-    if (f.nonce && this.outbox.get(f.nonce)) {
-      return this.outbox.markFailed(
-        f.nonce,
-        sendErrorText(f.code, f.message, f.retry_after_ms),
-      );
-    }
-    // A subscribe refused for a group means the reader is no longer in it.
-    if (f.group_id && (f.code === "forbidden" || f.code === "not_found")) {
-      return this.removeGroup(f.group_id);
-    }
-    this.showNotice(
-      sendErrorText(f.code, f.message, f.retry_after_ms),
-      "warning",
-    );
+    const o = errorOutcome(f, (nonce) => !!this.outbox.get(nonce));
+    if (o.kind === "failed") return this.outbox.markFailed(o.nonce, o.text);
+    if (o.kind === "left") return this.removeGroup(o.groupId);
+    this.status.show(o.text, "warning");
   }
 
   /** Removes the outbox entry that a message from the reader answers. */
@@ -395,11 +387,5 @@ export class ChatModel {
 
   #bumpSeq(groupId: string, seq: number): void {
     if (this.hasGroup(groupId)) this.#read.see(groupId, seq);
-  }
-
-  #putTimeline(groupId: string, t: Timeline): void {
-    if (this.timelines.value.get(groupId) !== t) {
-      setIn(this.timelines, groupId, t);
-    }
   }
 }

@@ -16,6 +16,8 @@ export interface OutboxEntry {
   readonly queued_at: number;
   /** §5: uploads the message carries (absent when none). */
   readonly attachment_ids?: readonly string[];
+  /** §4: the seq of the message this one replies to. */
+  readonly reply_to?: number;
 }
 
 /** The bounded outbox of one tab. */
@@ -31,6 +33,7 @@ export class Outbox {
     text: string,
     nonce: string,
     now: number,
+    replyTo?: number,
     attachmentIds: readonly string[] = [],
   ): OutboxEntry | null {
     if (this.entries.value.size >= this.max) return null;
@@ -42,6 +45,7 @@ export class Outbox {
       error: null,
       queued_at: now,
       ...(attachmentIds.length ? { attachment_ids: attachmentIds } : {}),
+      ...(replyTo ? { reply_to: replyTo } : {}),
     };
     setIn(this.entries, nonce, entry);
     return entry;

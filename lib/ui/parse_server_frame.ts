@@ -15,11 +15,18 @@ const int = (v: unknown): v is number =>
 const strs = (v: unknown): v is string[] => Array.isArray(v) && v.every(str);
 const user = (v: unknown) => isObj(v) && str(v.id) && str(v.username);
 const group = (v: unknown) => isObj(v) && str(v.id) && str(v.name);
+const optional = (v: unknown, check: (v: unknown) => boolean) =>
+  v === undefined || check(v);
+const reactions = (v: unknown) => isObj(v) && Object.values(v).every(strs);
 const message = (v: unknown) =>
   isObj(v) && str(v.id) && str(v.group_id) && int(v.seq) && user(v.author) &&
   str(v.text) &&
   str(v.created_at) &&
-  (v.nonce === null || v.nonce === undefined || str(v.nonce));
+  (v.nonce === null || v.nonce === undefined || str(v.nonce)) &&
+  // The §4 fields the app reads (rev ordering, reply quotes, mentions, reaction chips).
+  optional(v.rev, int) && optional(v.reply_to, int) &&
+  optional(v.mentions, strs) && optional(v.reactions, reactions) &&
+  optional(v.edited_at, str);
 const typing = (f: Obj) => str(f.group_id) && str(f.user_id);
 
 const checks: Record<ServerFrame["type"], (f: Obj) => boolean> = {
@@ -30,10 +37,11 @@ const checks: Record<ServerFrame["type"], (f: Obj) => boolean> = {
     Array.isArray(f.groups) &&
     f.groups.every((g) =>
       isObj(g) && str(g.group_id) && int(g.head_seq) &&
+      optional(g.head_rev, int) &&
       strs(g.online_user_ids ?? [])
     ),
   unsubscribed: (f) => strs(f.group_ids),
-  message: (f) => str(f.group_id) && message(f.message),
+  message: (f) => str(f.group_id) && message(f.message) && optional(f.rev, int),
   message_update: (f) => str(f.group_id) && message(f.message) && int(f.rev),
   typing_start: typing,
   typing_stop: typing,
@@ -72,6 +80,8 @@ export function parseServerFrame(data: string): ServerFrame | null {
   if (frame.type === "server_notice" && frame.level !== "warning") {
     frame.level = "info";
   }
-  if (frame.type === "message") (frame.message as Obj).nonce ??= null;
+  if (frame.type === "message" || frame.type === "message_update") {
+    (frame.message as Obj).nonce ??= null;
+  }
   return frame as unknown as ServerFrame;
 }

@@ -9,6 +9,8 @@ export class People {
   readonly users = signal<ReadonlyMap<string, User>>(new Map());
   /** user id → online. */
   readonly presence = signal<ReadonlyMap<string, boolean>>(new Map());
+  /** user id → away (online but idle); absent means active, as a client assumes until told. */
+  readonly idle = signal<ReadonlyMap<string, boolean>>(new Map());
 
   /** Records a user's name (a no-op when already known under that name). */
   learn(u: User): void {
@@ -21,6 +23,13 @@ export class People {
   setOnline(userId: string, online: boolean): void {
     if (this.presence.value.get(userId) !== online) {
       setIn(this.presence, userId, online);
+    }
+  }
+
+  /** Records whether an online user is away; going offline ends it. */
+  setIdle(userId: string, idle: boolean): void {
+    if ((this.idle.value.get(userId) ?? false) !== idle) {
+      setIn(this.idle, userId, idle);
     }
   }
 

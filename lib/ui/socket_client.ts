@@ -4,7 +4,6 @@
  * messages with their nonce. It never fetches over HTTP. Sockets and time are injected so the
  * whole life cycle runs in tests without a network or sleeping.
  */
-import type { ClientFrame } from "../protocol/client_frames.ts";
 import { CloseCode } from "../protocol/errors.ts";
 import { limits } from "../protocol/limits.ts";
 import type { ServerFrame } from "../protocol/server_frames.ts";
@@ -15,6 +14,7 @@ import {
 } from "./backoff.ts";
 import type { ChatModel } from "./chat_model.ts";
 import type { Clock, TimerId } from "./clock.ts";
+import type { OutgoingFrame } from "./outgoing_frames.ts";
 import { parseServerFrame } from "./parse_server_frame.ts";
 
 /** What a socket reports; the factory wires these to its transport. */
@@ -125,7 +125,7 @@ export class SocketClient {
     this.#online = online;
     if (!online && !this.#ready) {
       this.#clear("reconnect");
-      this.#model.setConnection("offline", this.#attempt);
+      this.#model.status.setConnection("offline", this.#attempt);
     }
     if (online) {
       this.#attempt = 0;
@@ -134,7 +134,7 @@ export class SocketClient {
   }
 
   /** Sends a frame if the socket is ready; returns false (and drops it) otherwise. */
-  send(frame: ClientFrame): boolean {
+  send(frame: OutgoingFrame): boolean {
     if (!this.#ready || !this.#socket) return false;
     return this.#write(frame);
   }
@@ -159,6 +159,7 @@ export class SocketClient {
       ...(entry.attachment_ids
         ? { attachment_ids: [...entry.attachment_ids] }
         : {}),
+      ...(entry.reply_to ? { reply_to: entry.reply_to } : {}),
     });
     if (!sent) this.#armSendTimer(nonce);
   }
@@ -166,7 +167,10 @@ export class SocketClient {
   #connect(): void {
     const gen = ++this.#generation;
     const status = this.#everReady ? "reconnecting" : "connecting";
-    this.#model.setConnection(this.#online ? status : "offline", this.#attempt);
+    this.#model.status.setConnection(
+      this.#online ? status : "offline",
+      this.#attempt,
+    );
     const on = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A) => {
       if (gen === this.#generation) fn(...a);
     };
@@ -228,22 +232,28 @@ export class SocketClient {
     this.#everReady = true;
     this.#attempt = 0;
     model.applyFrame(frame);
-    model.setConnection("connected");
+    model.status.setConnection("connected");
     this.#arm("watchdog", (this.#heartbeatMs || 30_000) * 2 + 5_000);
     this.#schedulePing();
     // One subscribe for every group (split only past the per-frame limit), resuming each group
-    // after the newest seq already seen so the replay holds exactly what was missed.
+    // after the newest seq and event rev already seen, so the replay holds exactly what was
+    // missed: new messages and (§4, `since_rev` wins) the edits, deletions and reactions too.
     const seen = model.lastSeqs();
+    const revs = model.lastRevs();
     const ids = model.groups.value.map((g) => g.id);
+    const pick = (chunk: string[], from: Record<string, number>) =>
+      Object.fromEntries(
+        chunk.filter((id) => id in from).map((id) => [id, from[id]]),
+      );
     for (let i = 0; i < ids.length; i += limits.maxGroupIdsPerFrame) {
       const chunk = ids.slice(i, i + limits.maxGroupIdsPerFrame);
-      const since = Object.fromEntries(
-        chunk.filter((id) => id in seen).map((id) => [id, seen[id]]),
-      );
+      const since = pick(chunk, seen);
+      const sinceRev = pick(chunk, revs);
       this.#write({
         type: "subscribe",
         group_ids: chunk,
         ...(Object.keys(since).length ? { since } : {}),
+        ...(Object.keys(sinceRev).length ? { since_rev: sinceRev } : {}),
       });
     }
     for (const t of this.#sendTimers.values()) this.#clock.clearTimeout(t);
@@ -261,12 +271,14 @@ export class SocketClient {
     const model = this.#model;
     if (code === CloseCode.unauthorized) {
       this.#started = false;
-      model.setConnection("unauthorized");
+      model.status.setConnection("unauthorized");
       this.#opts.onUnauthorized?.();
       return;
     }
     for (const entry of model.outbox.pending()) this.#armSendTimer(entry.nonce);
-    if (!this.#online) return model.setConnection("offline", this.#attempt);
+    if (!this.#online) {
+      return model.status.setConnection("offline", this.#attempt);
+    }
     let delay = backoffDelay(this.#attempt, this.#backoff, this.#opts.random);
     // Rate limited for too long, or the server says this client misbehaves: back off harder.
     if (code === CloseCode.rateLimited) delay = Math.max(delay, 10_000);
@@ -274,7 +286,7 @@ export class SocketClient {
       delay = Math.max(delay, this.#backoff.maxMs);
     }
     this.#attempt++;
-    model.setConnection("reconnecting", this.#attempt);
+    model.status.setConnection("reconnecting", this.#attempt);
     this.#arm("reconnect", delay);
   }
 
@@ -289,7 +301,7 @@ export class SocketClient {
     this.#onClose(code);
   }
 
-  #write(frame: ClientFrame): boolean {
+  #write(frame: OutgoingFrame): boolean {
     try {
       this.#socket?.send(JSON.stringify(frame));
       return !!this.#socket;

@@ -10,6 +10,11 @@ export interface Timeline {
   readonly messages: readonly Message[];
   /** Older messages exist on the server that are not held here. */
   readonly hasMore: boolean;
+  /**
+   * Newer messages exist that are not held: the reader jumped back to an old message and the
+   * window is detached from the live end until it is scrolled (or jumped) back down.
+   */
+  readonly hasNewer: boolean;
   /** The newest history page has been loaded over HTTP. */
   readonly loaded: boolean;
   /** A history request is in flight. */
@@ -22,6 +27,7 @@ export interface Timeline {
 export const emptyTimeline: Timeline = {
   messages: [],
   hasMore: false,
+  hasNewer: false,
   loaded: false,
   loading: false,
   error: null,
@@ -40,16 +46,35 @@ function lowerBound(messages: readonly Message[], target: number): number {
 }
 
 /**
+ * Whether `next` is a later state of a message than `held` (PROTOCOL.md §4: only a higher
+ * `message.rev` replaces a copy). Without revs (a §1 server) messages never change, so the
+ * newcomer may replace the copy.
+ */
+export function isNewerState(next: Message, held: Message): boolean {
+  if (next.rev === undefined && held.rev === undefined) return true;
+  return (next.rev ?? 0) > (held.rev ?? 0);
+}
+
+/** The held copy of message `seq`, if any. */
+export function findMessage(t: Timeline, seq: number): Message | undefined {
+  const m = t.messages[lowerBound(t.messages, seq)];
+  return m?.seq === seq ? m : undefined;
+}
+
+/**
  * Adds or replaces one live message. Past `cap` messages the oldest are dropped (and can be
- * loaded again), so a busy group left open for days does not grow without bound.
+ * loaded again), so a busy group left open for days does not grow without bound. A window
+ * detached from the live end does not take new messages: they load with the next page down.
  */
 export function insertMessage(t: Timeline, m: Message, cap: number): Timeline {
   const list = t.messages;
   let next: Message[];
   if (list.length === 0 || list[list.length - 1].seq < m.seq) {
+    if (t.hasNewer) return t;
     next = [...list, m];
   } else {
     const at = lowerBound(list, m.seq);
+    if (list[at]?.seq === m.seq && !isNewerState(m, list[at])) return t;
     next = [...list];
     if (list[at]?.seq === m.seq) next[at] = m;
     else next.splice(at, 0, m);
@@ -60,25 +85,66 @@ export function insertMessage(t: Timeline, m: Message, cap: number): Timeline {
   return { ...t, messages: next };
 }
 
+/** Replaces the held copy of a message with a later state; an unheld message is left alone. */
+export function updateMessage(t: Timeline, m: Message): Timeline {
+  const at = lowerBound(t.messages, m.seq);
+  const held = t.messages[at];
+  if (held?.seq !== m.seq || !isNewerState(m, held)) return t;
+  const messages = [...t.messages];
+  messages[at] = m;
+  return { ...t, messages };
+}
+
+/** What the server said lies beyond a page: `hasMoreAfter` is known for around/after pages. */
+export interface PageBounds {
+  hasMore: boolean;
+  hasMoreAfter?: boolean;
+}
+
 /**
  * Merges one history page (oldest first) into the timeline and marks it loaded. `hasMore`
- * follows the server's answer when the page reaches further back than what was held.
+ * follows the server's answer when the page reaches further back than what was held, and
+ * `hasNewer` when it reaches further forward. A page that neither touches nor overlaps the held
+ * messages (a jump far back) replaces them, so the timeline never holds a hole.
  */
 export function mergePage(
   t: Timeline,
   page: readonly Message[],
-  hasMore: boolean,
+  bounds: PageBounds | boolean,
 ): Timeline {
+  const { hasMore, hasMoreAfter } = typeof bounds === "boolean"
+    ? { hasMore: bounds }
+    : bounds;
+  const done = { loaded: true, loading: false, error: null };
+  if (!page.length) {
+    return { ...t, ...done, hasMore: t.messages.length ? t.hasMore : hasMore };
+  }
+  const pageOldest = page[0].seq;
+  const pageNewest = page[page.length - 1].seq;
+  const disjoint = t.messages.length > 0 &&
+    (pageNewest + 1 < oldestSeq(t) || pageOldest > newestSeq(t) + 1);
+  if (disjoint || !t.messages.length) {
+    return {
+      ...done,
+      messages: [...page],
+      hasMore: pageOldest <= 1 ? false : hasMore,
+      hasNewer: hasMoreAfter ?? (disjoint ? pageOldest < oldestSeq(t) : false),
+    };
+  }
   const bySeq = new Map<number, Message>();
   for (const m of page) bySeq.set(m.seq, m);
-  // Held messages win: they may be newer copies (live frames) of the same seq.
-  for (const m of t.messages) bySeq.set(m.seq, m);
+  // Held copies win unless the page has a later state: live frames may be newer.
+  for (const m of t.messages) {
+    const other = bySeq.get(m.seq);
+    if (!other || !isNewerState(other, m)) bySeq.set(m.seq, m);
+  }
   const messages = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-  const pageOldest = page.length ? page[0].seq : Infinity;
-  const heldOldest = t.messages.length ? t.messages[0].seq : Infinity;
-  let more = pageOldest <= heldOldest ? hasMore : t.hasMore;
-  if (messages.length && messages[0].seq <= 1) more = false;
-  return { messages, hasMore: more, loaded: true, loading: false, error: null };
+  let more = pageOldest <= oldestSeq(t) ? hasMore : t.hasMore;
+  if (messages[0].seq <= 1) more = false;
+  const newer = pageNewest >= newestSeq(t) && hasMoreAfter !== undefined
+    ? hasMoreAfter
+    : t.hasNewer;
+  return { ...done, messages, hasMore: more, hasNewer: newer };
 }
 
 /** The newest seq held, or 0. */

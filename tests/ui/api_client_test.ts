@@ -137,3 +137,27 @@ Deno.test("joining sends the invite code only when there is one", async () => {
   assert.equal(calls[0].init.body, JSON.stringify({ invite_code: "abc" }));
   assert.equal(calls[1].init.body, "{}");
 });
+
+Deno.test("the §4 calls use the documented methods and paths, the emoji URL-encoded", async () => {
+  const message = { id: "m", seq: 3 };
+  const { api, calls } = client(() =>
+    json(200, { message, messages: [], has_more: false })
+  );
+  await api.messages("g 1", { aroundSeq: 40, limit: 20 });
+  await api.messages("g1", { afterSeq: 7 });
+  await api.message("g1", 3);
+  await api.editMessage("g1", 3, "new text");
+  await api.deleteMessage("g1", 3);
+  await api.setReaction({ groupId: "g1", seq: 3, emoji: "👍🏽" }, true);
+  await api.setReaction({ groupId: "g1", seq: 3, emoji: "👍🏽" }, false);
+  assert.deepEqual(calls.map((c) => `${c.init.method} ${c.url}`), [
+    "GET /api/groups/g%201/messages?around_seq=40&limit=20",
+    "GET /api/groups/g1/messages?after_seq=7",
+    "GET /api/groups/g1/messages/3",
+    "PATCH /api/groups/g1/messages/3",
+    "DELETE /api/groups/g1/messages/3",
+    `PUT /api/groups/g1/messages/3/reactions/${encodeURIComponent("👍🏽")}`,
+    `DELETE /api/groups/g1/messages/3/reactions/${encodeURIComponent("👍🏽")}`,
+  ]);
+  assert.equal(calls[3].init.body, JSON.stringify({ text: "new text" }));
+});

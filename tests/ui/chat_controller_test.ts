@@ -1,75 +1,23 @@
 import assert from "node:assert/strict";
-import type { ClientFrame } from "../../lib/protocol/client_frames.ts";
-import type { Group, Member } from "../../lib/protocol/types.ts";
-import { ApiError, type HistoryPage } from "../../lib/ui/api_client.ts";
-import {
-  ChatController,
-  type GatewayPort,
-} from "../../lib/ui/chat_controller.ts";
+import { ApiError } from "../../lib/ui/api_client.ts";
+import { ChatController } from "../../lib/ui/chat_controller.ts";
 import { ChatModel } from "../../lib/ui/chat_model.ts";
-import { alice, bob, FakeClock, group, msg, ready } from "./fakes.ts";
-
-/** Records frames; `ready` decides whether they go out. */
-class FakeGateway implements GatewayPort {
-  ready = true;
-  readonly frames: ClientFrame[] = [];
-  readonly subscribed: string[][] = [];
-  readonly messages: string[] = [];
-  send(frame: ClientFrame): boolean {
-    if (this.ready) this.frames.push(frame);
-    return this.ready;
-  }
-  subscribe(ids: readonly string[]): void {
-    this.subscribed.push([...ids]);
-  }
-  sendMessage(nonce: string): void {
-    this.messages.push(nonce);
-  }
-  of(type: string): ClientFrame[] {
-    return this.frames.filter((f) => f.type === type);
-  }
-}
-
-/** An API double answering history from a fixed list of 120 messages per group. */
-class FakeApi {
-  readonly calls: string[] = [];
-  failNext: ApiError | null = null;
-  messages(groupId: string, page: { beforeSeq?: number; limit?: number } = {}) {
-    this.calls.push(`messages ${groupId} ${page.beforeSeq ?? "newest"}`);
-    if (this.failNext) {
-      const e = this.failNext;
-      this.failNext = null;
-      return Promise.reject(e);
-    }
-    const end = (page.beforeSeq ?? 121) - 1;
-    const start = Math.max(1, end - (page.limit ?? 50) + 1);
-    const messages = [];
-    for (let s = start; s <= end; s++) messages.push(msg(groupId, s));
-    return Promise.resolve<HistoryPage>({ messages, has_more: start > 1 });
-  }
-  members(groupId: string) {
-    this.calls.push(`members ${groupId}`);
-    return Promise.resolve<Member[]>([{ ...bob, online: true }]);
-  }
-  createGroup(name: string, isPublic: boolean) {
-    this.calls.push(`create ${name} ${isPublic}`);
-    return Promise.resolve<Group>(group("new", { name, public: isPublic }));
-  }
-  joinGroup(id: string, code?: string) {
-    this.calls.push(`join ${id} ${code ?? "-"}`);
-    return Promise.resolve<Group>(group(id));
-  }
-  leaveGroup(id: string) {
-    this.calls.push(`leave ${id}`);
-    return Promise.resolve();
-  }
-}
+import {
+  alice,
+  bob,
+  FakeApi,
+  FakeClock,
+  FakeGateway,
+  group,
+  msg,
+  ready,
+} from "./fakes.ts";
 
 function setup() {
   const clock = new FakeClock();
   const model = new ChatModel({ clock });
   model.applyFrame(ready(alice, [group("g1"), group("g2")]));
-  model.setConnection("connected");
+  model.status.setConnection("connected");
   const api = new FakeApi();
   const gateway = new FakeGateway();
   let n = 0;
@@ -226,12 +174,12 @@ Deno.test("read is sent only while the reader sees the bottom of the open group"
 Deno.test("no read is sent while disconnected; it goes out once connected", async () => {
   const { controller, gateway, model } = setup();
   await controller.openGroup("g1");
-  model.setConnection("reconnecting", 1);
+  model.status.setConnection("reconnecting", 1);
   gateway.ready = false;
   controller.setViewing(true);
   assert.equal(gateway.of("read").length, 0);
   gateway.ready = true;
-  model.setConnection("connected");
+  model.status.setConnection("connected");
   assert.equal(gateway.of("read").length, 1);
 });
 

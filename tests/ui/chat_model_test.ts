@@ -109,7 +109,7 @@ Deno.test("an error frame carrying a nonce marks that message failed with a read
   const e = model.outbox.get("n1");
   assert.equal(e?.status, "failed");
   assert.equal(e?.error, "Sending too fast. Try again in 3 s.");
-  assert.equal(model.notice.value, null);
+  assert.equal(model.status.notice.value, null);
 });
 
 Deno.test("typing expires after 10 s unless renewed, and a message from the typist ends it", () => {
@@ -241,7 +241,7 @@ Deno.test("an error without a nonce becomes a notice; a refused group is removed
     code: "bad_request",
     message: "Unknown frame type: x",
   });
-  assert.deepEqual(model.notice.value, {
+  assert.deepEqual(model.status.notice.value, {
     text: "Unknown frame type: x",
     level: "warning",
   });
@@ -250,7 +250,7 @@ Deno.test("an error without a nonce becomes a notice; a refused group is removed
     text: "Restarting soon",
     level: "info",
   });
-  assert.deepEqual(model.notice.value, {
+  assert.deepEqual(model.status.notice.value, {
     text: "Restarting soon",
     level: "info",
   });
@@ -264,7 +264,7 @@ Deno.test("a reconnect clears the notice left from before the drop", () => {
     level: "warning",
   });
   model.applyFrame(ready(alice, [group("g1"), group("g2")]));
-  assert.equal(model.notice.value, null);
+  assert.equal(model.status.notice.value, null);
 });
 
 Deno.test("subscribed marks known members missing from online_user_ids offline", () => {

@@ -41,14 +41,14 @@ Deno.test("start() opens one socket and, after a cookie ready, subscribes to eve
   const { sockets, model, connect } = setup();
   assert.equal(sockets.length, 1);
   assert.equal(sockets[0].url, "ws://chat.test/gateway");
-  assert.equal(model.connection.value.status, "connecting");
+  assert.equal(model.status.connection.value.status, "connecting");
   const s = connect();
   assert.equal(s.sentOf("identify").length, 0);
   assert.deepEqual(s.sentOf("subscribe"), [{
     type: "subscribe",
     group_ids: ["g1", "g2"],
   }]);
-  assert.equal(model.connection.value.status, "connected");
+  assert.equal(model.status.connection.value.status, "connected");
 });
 
 Deno.test("with a token the client identifies right after hello", () => {
@@ -74,7 +74,7 @@ Deno.test("silence from the server for two heartbeats drops the socket and recon
   const s = connect();
   clock.advance(2 * 20_000 + 5_000);
   assert.deepEqual(s.closed?.code, 4000);
-  assert.equal(model.connection.value.status, "reconnecting");
+  assert.equal(model.status.connection.value.status, "reconnecting");
   clock.advance(375); // first retry: ceiling 500 ms, jitter 0.5 → 375 ms
   assert.equal(sockets.length, 2);
 });
@@ -172,7 +172,7 @@ Deno.test("close code 4001 goes to login and never reconnects", () => {
   connect().serverClose(4001);
   clock.advance(120_000);
   assert.deepEqual(events, ["unauthorized"]);
-  assert.equal(model.connection.value.status, "unauthorized");
+  assert.equal(model.status.connection.value.status, "unauthorized");
   assert.equal(sockets.length, 1);
 });
 
@@ -199,7 +199,7 @@ Deno.test("offline pauses reconnecting; online reconnects at once", () => {
   connect();
   client.setNetworkOnline(false);
   sockets[0].serverClose(1006);
-  assert.equal(model.connection.value.status, "offline");
+  assert.equal(model.status.connection.value.status, "offline");
   clock.advance(120_000);
   assert.equal(sockets.length, 1);
   client.setNetworkOnline(true);
@@ -218,7 +218,7 @@ Deno.test("frames that are not JSON or lack fields are ignored", () => {
     message: { ...msg("g1", 1), seq: "1" },
   });
   assert.equal(model.timelineOf("g1").messages.length, 0);
-  assert.equal(model.connection.value.status, "connected");
+  assert.equal(model.status.connection.value.status, "connected");
   assert.equal(sockets.length, 1);
 });
 
@@ -259,7 +259,7 @@ Deno.test("an unauthorized error before ready, with only a cookie, goes to login
     message: "The session cookie is invalid or expired",
   });
   assert.deepEqual(events, ["unauthorized"]);
-  assert.equal(model.connection.value.status, "unauthorized");
+  assert.equal(model.status.connection.value.status, "unauthorized");
   clock.advance(60_000);
   assert.equal(sockets.length, 1, "no reconnect");
 });
@@ -273,4 +273,86 @@ Deno.test("an unauthorized error before ready is left to identify when a token i
     message: "stale cookie",
   });
   assert.deepEqual(events, []);
+});
+
+Deno.test("after a reconnect subscribe carries since_rev beside since, and the replayed changes apply in place", () => {
+  const { model, clock, connect } = setup();
+  const s1 = connect();
+  s1.receive({
+    type: "subscribed",
+    groups: [
+      { group_id: "g1", head_seq: 2, head_rev: 6, online_user_ids: [] },
+      { group_id: "g2", head_seq: 0, online_user_ids: [] },
+    ],
+  });
+  model.mergeHistory("g1", [
+    msg("g1", 1, { rev: 1 }),
+    msg("g1", 2, { rev: 6 }),
+  ], false);
+  s1.serverClose(1001);
+  clock.advance(1_000);
+  const s2 = connect();
+  assert.deepEqual(s2.sentOf("subscribe"), [{
+    type: "subscribe",
+    group_ids: ["g1", "g2"],
+    since: { g1: 2, g2: 0 },
+    since_rev: { g1: 6 },
+  }]);
+  s2.receive({
+    type: "message_update",
+    group_id: "g1",
+    rev: 7,
+    message: msg("g1", 1, { rev: 7, text: "edited", edited_at: "2025-01-01" }),
+  });
+  s2.receive({
+    type: "message_update",
+    group_id: "g1",
+    rev: 8,
+    message: msg("g1", 2, { rev: 8, text: "", deleted: true }),
+  });
+  assert.deepEqual(
+    model.timelineOf("g1").messages.map((m) => [m.text, !!m.deleted]),
+    [["edited", false], ["", true]],
+  );
+  assert.deepEqual(model.lastRevs(), { g1: 8 });
+});
+
+Deno.test("a reply is sent, and resent after a reconnect, with its reply_to", () => {
+  const { model, clock, client, connect } = setup();
+  const s1 = connect();
+  model.outbox.enqueue("g1", "me too", "n-1", clock.now(), 4);
+  client.sendMessage("n-1");
+  s1.serverClose(1006);
+  clock.advance(1_000);
+  const s2 = connect();
+  for (const s of [s1, s2]) {
+    assert.deepEqual(s.sentOf("message"), [
+      {
+        type: "message",
+        group_id: "g1",
+        text: "me too",
+        nonce: "n-1",
+        reply_to: 4,
+      },
+    ]);
+  }
+});
+
+Deno.test("message_update frames missing their rev or with a malformed message are dropped", () => {
+  const { model, connect } = setup();
+  const s = connect();
+  s.receive({ type: "message", group_id: "g1", rev: 1, message: msg("g1", 1) });
+  s.receive({
+    type: "message_update",
+    group_id: "g1",
+    message: msg("g1", 1, { rev: 2, text: "no rev" }),
+  });
+  s.receive({
+    type: "message_update",
+    group_id: "g1",
+    rev: 3,
+    message: { ...msg("g1", 1, { rev: 3 }), reactions: { "👍": "bob" } },
+  });
+  assert.equal(model.timelineOf("g1").messages[0].text, "message 1");
+  assert.deepEqual(model.lastRevs(), { g1: 1 });
 });

@@ -67,3 +67,40 @@ Deno.test("seenBy() does not tell an author they have seen their own message", (
   );
   assert.deepEqual([...out], [[2, [carol.id]]]);
 });
+
+Deno.test("mergePage() replaces the held messages with a page far older, detached from the live end", () => {
+  const live = mergePage(emptyTimeline, [msg("g", 200), msg("g", 201)], true);
+  const jumped = mergePage(live, [msg("g", 10), msg("g", 11)], {
+    hasMore: true,
+    hasMoreAfter: true,
+  });
+  assert.deepEqual(jumped.messages.map((m) => m.seq), [10, 11]);
+  assert.equal(jumped.hasNewer, true);
+  assert.equal(
+    insertMessage(jumped, msg("g", 202), 10),
+    jumped,
+    "new messages wait for the next page down",
+  );
+  const down = mergePage(jumped, [msg("g", 12), msg("g", 13)], {
+    hasMore: true,
+    hasMoreAfter: false,
+  });
+  assert.deepEqual(down.messages.map((m) => m.seq), [10, 11, 12, 13]);
+  assert.equal(down.hasNewer, false);
+  assert.equal(down.hasMore, true);
+});
+
+Deno.test("mergePage() keeps whichever copy of a message has the higher rev", () => {
+  const held = mergePage(emptyTimeline, [
+    msg("g", 1, { rev: 5, text: "held, newer" }),
+    msg("g", 2, { rev: 2, text: "held, older" }),
+  ], false);
+  const merged = mergePage(held, [
+    msg("g", 1, { rev: 3, text: "page, older" }),
+    msg("g", 2, { rev: 6, text: "page, newer" }),
+  ], false);
+  assert.deepEqual(merged.messages.map((m) => m.text), [
+    "held, newer",
+    "page, newer",
+  ]);
+});

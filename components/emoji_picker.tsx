@@ -1,0 +1,61 @@
+/** A small emoji picker: a grid of buttons (recently used first), no external service. */
+
+/** What the picker needs. */
+export interface EmojiPickerProps {
+  emojis: readonly string[];
+  /** How many of `emojis` are recently used (shown first, under their own label). */
+  recent: number;
+  onPick(emoji: string): void;
+  onClose(): void;
+}
+
+function Grid(
+  { emojis, onPick }: { emojis: readonly string[]; onPick(e: string): void },
+) {
+  return (
+    <div class="emoji-grid">
+      {emojis.map((emoji) => (
+        <button
+          key={emoji}
+          type="button"
+          class="emoji"
+          aria-label={`React with ${emoji}`}
+          data-emoji={emoji}
+          onClick={() => onPick(emoji)}
+        >
+          {emoji}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** The picker, shown under a message. Escape closes it. */
+export function EmojiPicker(
+  { emojis, recent, onPick, onClose }: EmojiPickerProps,
+) {
+  return (
+    <div
+      class="emoji-picker"
+      role="dialog"
+      aria-label="Pick a reaction"
+      data-testid="emoji-picker"
+      onKeyDown={(e) => {
+        if (e.key !== "Escape") return;
+        e.stopPropagation();
+        onClose();
+      }}
+    >
+      {recent
+        ? (
+          <>
+            <p class="emoji-picker-label">Recently used</p>
+            <Grid emojis={emojis.slice(0, recent)} onPick={onPick} />
+            <p class="emoji-picker-label">More</p>
+          </>
+        )
+        : null}
+      <Grid emojis={emojis.slice(recent)} onPick={onPick} />
+    </div>
+  );
+}
