@@ -3,6 +3,7 @@ import { z } from "zod";
 import { defaultHandoffMaxBacklog } from "./bus/bus.ts";
 import type { GatewaySettings } from "../gateway/context.ts";
 import type { HttpRateSettings } from "../routes/rate_limit.ts";
+import type { UploadSettings } from "./core/uploads.ts";
 import { StartupError } from "./startup.ts";
 
 const int = (fallback: number) =>
@@ -41,6 +42,14 @@ const schema = z.object({
   HANDOFF_MAX_BACKLOG: int(defaultHandoffMaxBacklog),
   PRESENCE_HEARTBEAT_MS: int(5_000),
   PRESENCE_TTL_MS: int(15_000),
+  /** §5: uploads. */
+  MAX_UPLOAD_BYTES: int(10 * 1024 * 1024),
+  ATTACHMENTS_DIR: z.string().min(1).optional(),
+  UPLOAD_BYTES_PER_HOUR: int(500 * 1024 * 1024),
+  UPLOAD_COUNT_BURST: int(50),
+  UPLOAD_COUNT_PER_HOUR: int(600),
+  UPLOAD_ORPHAN_TTL_MS: int(24 * 60 * 60 * 1000),
+  UPLOAD_SWEEP_INTERVAL_MS: int(10 * 60 * 1000),
 });
 
 export interface Config extends GatewaySettings {
@@ -60,6 +69,9 @@ export interface Config extends GatewaySettings {
   /** Redis only: presence heartbeat period, and how long a silent instance counts as alive. */
   presenceHeartbeatMs: number;
   presenceTtlMs: number;
+  /** §5: the attachments folder (embedded storage); unset = `attachments` beside KV_PATH. */
+  attachmentsDir?: string;
+  uploads: UploadSettings;
   /** How long start-up waits for Redis, MongoDB or a locked KV file. */
   startupTimeoutMs: number;
 }
@@ -116,6 +128,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     handoffMaxBacklog: e.HANDOFF_MAX_BACKLOG,
     presenceHeartbeatMs: e.PRESENCE_HEARTBEAT_MS,
     presenceTtlMs: e.PRESENCE_TTL_MS,
+    attachmentsDir: e.ATTACHMENTS_DIR,
+    uploads: {
+      maxBytes: e.MAX_UPLOAD_BYTES,
+      bytesPerHour: e.UPLOAD_BYTES_PER_HOUR,
+      countBurst: e.UPLOAD_COUNT_BURST,
+      countPerHour: e.UPLOAD_COUNT_PER_HOUR,
+      orphanTtlMs: e.UPLOAD_ORPHAN_TTL_MS,
+      sweepIntervalMs: e.UPLOAD_SWEEP_INTERVAL_MS,
+    },
     startupTimeoutMs: e.STARTUP_TIMEOUT_MS,
   };
 }

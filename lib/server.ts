@@ -17,6 +17,9 @@ import { withDeadline } from "./core/deadline.ts";
 import { announce } from "./core/presence_announcer.ts";
 import type { CoreDeps } from "./core/deps.ts";
 import { PersistenceProjector } from "./persistence/projector.ts";
+import type { UploadSettings } from "./core/uploads.ts";
+import { UploadQuota } from "./core/upload_quota.ts";
+import { startOrphanSweeper } from "./core/attachment_cleanup.ts";
 
 export interface ServerOptions {
   deps: CoreDeps;
@@ -26,6 +29,8 @@ export interface ServerOptions {
   pages?: (deps: CoreDeps) => Hono;
   http?: HttpRateSettings;
   shutdownGraceMs?: number;
+  /** §5: upload limits; attachment routes are served when these and `deps.files` are given. */
+  uploads?: UploadSettings;
 }
 
 export interface RunningServer {
@@ -63,10 +68,27 @@ export async function startServer(
   });
   projector.start();
   const stopSweeper = startSweeper(gateway);
+  const files = deps.files && options.uploads
+    ? { storage: deps.files, settings: options.uploads }
+    : null;
+  const stopOrphanSweeper = files
+    ? startOrphanSweeper(deps.store, files.storage, {
+      intervalMs: files.settings.sweepIntervalMs,
+      olderThanMs: files.settings.orphanTtlMs,
+      now: deps.now,
+    })
+    : () => {};
   const app = createApp({
     gateway,
     pages: options.pages?.(deps),
     http: options.http,
+    uploads: files
+      ? {
+        files: files.storage,
+        quota: new UploadQuota(files.settings, deps.now),
+        maxBytes: files.settings.maxBytes,
+      }
+      : undefined,
   });
   const server = Deno.serve({
     port: options.port,
@@ -80,6 +102,7 @@ export async function startServer(
       noticeAll(gateway, "The server is restarting; reconnect in a moment.");
       await new Promise((r) => setTimeout(r, options.shutdownGraceMs ?? 200));
       stopSweeper();
+      stopOrphanSweeper();
       // Each step runs even if one before it failed (e.g. Redis is down): the process must exit.
       await step("close sockets", () => closeAll(gateway));
       await step("stop serving", () => server.shutdown());
@@ -87,6 +110,7 @@ export async function startServer(
       await step("close presence", () => deps.presence.close());
       await step("close the bus", () => deps.bus.close());
       await step("close the store", () => deps.store.close());
+      if (files) await step("close file storage", () => files.storage.close());
     })();
   return { port: server.addr.port, gateway, projector, shutdown };
 }

@@ -83,6 +83,7 @@ export function messageRoutes(
       groupId: c.req.param("id"),
       text: body.text,
       nonce: body.nonce ?? null,
+      attachmentIds: body.attachment_ids,
       ...(body.reply_to === undefined ? {} : { replyTo: body.reply_to }),
     });
     return c.json({ message }, 201);

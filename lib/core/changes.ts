@@ -14,6 +14,7 @@ import { requireGroup, requireMember } from "./groups.ts";
 import { moderates } from "./permissions.ts";
 import { type Actor, edit, react, remove } from "./message_rules.ts";
 import { mentionsIn, withFloors } from "./messages.ts";
+import { deleteMessageFiles } from "./attachment_cleanup.ts";
 
 /** What to change in message `seq` of `groupId`. */
 export type ChangeInput =
@@ -61,7 +62,10 @@ export async function changeMessage(
           floors,
         ),
     );
-    if (outcome.status === "appended") return outcome.message;
+    if (outcome.status === "appended") {
+      if (input.kind === "delete") await deleteFilesOf(deps, state);
+      return outcome.message;
+    }
     if (outcome.status === "need_floor") break;
   }
   throw new ChatError(
@@ -69,6 +73,19 @@ export async function changeMessage(
     "The message is changing too fast; try again",
     { group_id: input.groupId },
   );
+}
+
+/**
+ * §5: a deleted message's files go with it (the tombstone no longer lists them). The deletion
+ * stands even if this fails: the files then stay claimed, unlisted and unswept.
+ */
+async function deleteFilesOf(deps: CoreDeps, message: Message): Promise<void> {
+  if (!deps.files || !message.attachments?.length) return;
+  try {
+    await deleteMessageFiles(deps.store, deps.files, message);
+  } catch (err) {
+    console.warn("attachments: a deleted message's files remain:", err);
+  }
 }
 
 function nextState(

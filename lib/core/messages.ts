@@ -6,13 +6,14 @@
  */
 import type { AppendOutcome, Floors, MessageDraft } from "../bus/bus.ts";
 import { ChatError, errors, toChatError } from "../protocol/errors.ts";
-import type { Message, User } from "../protocol/types.ts";
+import type { Attachment, Message, User } from "../protocol/types.ts";
 import type { CoreDeps } from "./deps.ts";
 import { announceFirstMessage } from "./dms.ts";
 import { requireMember } from "./groups.ts";
 import { groupHead } from "./history.ts";
 import { newId } from "./ids.ts";
 import { findMentions, mayMention } from "./mentions.ts";
+import { sendWithAttachments } from "./attachments.ts";
 
 export interface SendInput {
   groupId: string;
@@ -20,6 +21,8 @@ export interface SendInput {
   nonce: string | null;
   /** §4: the seq of the message this one replies to. */
   replyTo?: number;
+  /** §5: uploads to attach (validated and claimed by `sendWithAttachments`). */
+  attachmentIds?: string[];
   /**
    * The sender's socket is subscribed to the group: its membership was checked against the store
    * at subscribe, and a leave or removal ends the subscription on every instance (`member_left`,
@@ -52,14 +55,41 @@ export async function sendMessage(
     }
   }
   const mentions = await mentionsIn(deps, input.groupId, input.text);
+  const id = newId(deps.now());
+  return await sendWithAttachments(
+    deps.store,
+    {
+      groupId: input.groupId,
+      authorId: author.id,
+      nonce: input.nonce,
+      messageId: id,
+      ids: input.attachmentIds ?? [],
+    },
+    (attachments) =>
+      sendDraft(deps, author, input, { id, mentions, attachments }),
+  );
+}
+
+async function sendDraft(
+  deps: CoreDeps,
+  author: User,
+  input: SendInput,
+  extra: {
+    id: string;
+    mentions: string[] | undefined;
+    attachments: Attachment[] | undefined;
+  },
+): Promise<SendResult> {
+  const { id, mentions, attachments } = extra;
   const now = deps.now();
   const draft: MessageDraft = {
-    id: newId(now),
+    id,
     group_id: input.groupId,
     author: { id: author.id, username: author.username },
     text: input.text,
     nonce: input.nonce,
     created_at: new Date(now).toISOString(),
+    ...(attachments ? { attachments } : {}),
   };
   if (input.replyTo !== undefined) draft.reply_to = input.replyTo;
   if (mentions) draft.mentions = mentions;

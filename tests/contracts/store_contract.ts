@@ -8,6 +8,7 @@ import type {
   StoredSession,
   StoredUser,
 } from "../../lib/store/store.ts";
+import { attachmentCases } from "./_store_contract_attachments.ts";
 import { groupCases } from "./_store_contract_groups.ts";
 import { leaveCases } from "./_store_contract_leave.ts";
 import { eventCases } from "./_store_contract_events.ts";
@@ -50,6 +51,7 @@ export function storeContract(
   sessionCases(test);
   groupCases(test);
   messageCases(test);
+  attachmentCases(test);
   roleCases(test);
   leaveCases(test);
   eventCases(test);
