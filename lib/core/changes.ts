@@ -10,7 +10,7 @@ import type { UpdateBasis } from "../bus/bus.ts";
 import { ChatError, errors } from "../protocol/errors.ts";
 import type { Message, User } from "../protocol/types.ts";
 import type { CoreDeps } from "./deps.ts";
-import { requireGroup, requireMember } from "./groups.ts";
+import { requireGroup, requireMember } from "./require.ts";
 import { moderates } from "./permissions.ts";
 import { type Actor, edit, react, remove } from "./message_rules.ts";
 import { mentionsIn, withFloors } from "./messages.ts";

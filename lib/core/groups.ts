@@ -8,6 +8,7 @@ import type { CoreDeps } from "./deps.ts";
 import { groupHead } from "./history.ts";
 import { newId, randomSecret } from "./ids.ts";
 import { effectiveRole } from "./permissions.ts";
+import { requireGroup, requireMember } from "./require.ts";
 import { unreadCounts } from "./unread.ts";
 
 /** The API shape of a group; the invite code only for members, and never of a direct group. */
@@ -42,29 +43,6 @@ export async function createGroup(
   };
   await deps.store.createGroup(group);
   return toGroup(group, true);
-}
-
-/** Loads a group or fails with `not_found`. */
-export async function requireGroup(
-  deps: CoreDeps,
-  groupId: string,
-): Promise<StoredGroup> {
-  const group = await deps.store.groupById(groupId);
-  if (!group) throw errors.notFound("No such group", { group_id: groupId });
-  return group;
-}
-
-/** Fails with `forbidden` unless the user is a member. */
-export async function requireMember(
-  deps: CoreDeps,
-  groupId: string,
-  userId: string,
-) {
-  if (!await deps.store.isMember(groupId, userId)) {
-    throw errors.forbidden("You are not a member of this group", {
-      group_id: groupId,
-    });
-  }
 }
 
 /**

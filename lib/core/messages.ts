@@ -9,7 +9,7 @@ import { ChatError, errors, toChatError } from "../protocol/errors.ts";
 import type { Attachment, Message, User } from "../protocol/types.ts";
 import type { CoreDeps } from "./deps.ts";
 import { announceFirstMessage } from "./dms.ts";
-import { requireMember } from "./groups.ts";
+import { requireMember } from "./require.ts";
 import { groupHead } from "./history.ts";
 import { newId } from "./ids.ts";
 import { findMentions, mayMention } from "./mentions.ts";

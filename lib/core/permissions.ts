@@ -7,7 +7,7 @@ import { ChatError } from "../protocol/errors.ts";
 import type { Role } from "../protocol/types.ts";
 import type { StoredGroup } from "../store/store.ts";
 import type { CoreDeps } from "./deps.ts";
-import { requireGroup } from "./groups.ts";
+import { requireGroup } from "./require.ts";
 
 /** What a member may ask to do in a group. */
 export type Action =

@@ -13,7 +13,7 @@ import type { Attachment } from "../protocol/types.ts";
 import type { StoredAttachment } from "../store/store.ts";
 import { toAttachment } from "./attachments.ts";
 import type { CoreDeps } from "./deps.ts";
-import { requireGroup, requireMember } from "./groups.ts";
+import { requireGroup, requireMember } from "./require.ts";
 import { newId } from "./ids.ts";
 import type { UploadQuota, UploadQuotaSettings } from "./upload_quota.ts";
 
