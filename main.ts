@@ -1,5 +1,5 @@
 /** Salvioris: wires adapters from configuration (PROTOCOL.md §3) and serves. */
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { type Config, loadConfig } from "./lib/config.ts";
 import { configureLog, log } from "./lib/log.ts";
 import type { CoreDeps } from "./lib/core/deps.ts";
@@ -24,6 +24,9 @@ import { RedisPresence } from "./lib/presence/redis_presence.ts";
 import { KvLockedError, openKvWhenUnlocked } from "./lib/store/_kv_retry.ts";
 import { KvStore } from "./lib/store/kv_store.ts";
 import { MongoStore } from "./lib/store/mongo_store.ts";
+import type { FileStorage } from "./lib/files/files.ts";
+import { FolderFiles } from "./lib/files/folder_files.ts";
+import { GridFsFiles } from "./lib/files/gridfs_files.ts";
 
 /** The KV file at KV_PATH, when the store or the embedded bus needs it (one handle for both). */
 async function openKvFile(config: Config): Promise<Deno.Kv | null> {
@@ -104,6 +107,40 @@ async function openBusAndPresence(
   }
 }
 
+/**
+ * §5: GridFS beside the MongoDB store, else a folder (shareable by instances on one machine).
+ * A default folder that cannot be made (a read-only platform) leaves the chat running without
+ * attachments; an ATTACHMENTS_DIR that was asked for and cannot be made stops start-up.
+ */
+async function openFiles(config: Config): Promise<FileStorage | undefined> {
+  const uri = config.mongodbUri;
+  if (uri) {
+    return await retryUntilReachable({
+      what: `MongoDB (GridFS) at ${redactUrl(uri)}`,
+      setting: "MONGODB_URI",
+      timeoutMs: config.startupTimeoutMs,
+      permanent: (err) => (err as Error)?.name === "MongoParseError",
+    }, (remainingMs) =>
+      GridFsFiles.open(uri, {
+        serverSelectionTimeoutMS: Math.min(5_000, remainingMs),
+      }));
+  }
+  const dir = config.attachmentsDir ??
+    (config.kvPath === ":memory:"
+      ? await Deno.makeTempDir({ prefix: "salvioris-attachments-" })
+      : join(dirname(config.kvPath), "attachments"));
+  try {
+    return await FolderFiles.open(dir);
+  } catch (err) {
+    const what = `Cannot open the attachments folder ${dir}: ${reasonOf(err)}`;
+    if (config.attachmentsDir) {
+      throw new StartupError(what, "ATTACHMENTS_DIR", { cause: err });
+    }
+    log.warn("startup.no_attachments", `${what}; serving without attachments`);
+    return undefined;
+  }
+}
+
 function listen(config: Config, deps: CoreDeps): Promise<RunningServer> {
   return startServer({
     deps,
@@ -113,6 +150,7 @@ function listen(config: Config, deps: CoreDeps): Promise<RunningServer> {
     shutdownGraceMs: config.shutdownGraceMs,
     http: config.http,
     metrics: config.metrics,
+    uploads: config.uploads,
     pages: (deps) =>
       pageRoutes({
         userFromRequest: async (req) =>
@@ -134,19 +172,21 @@ async function start(): Promise<RunningServer> {
   const kv = await openKvFile(config);
   const store = await openStore(config, kv);
   const { bus, presence } = await openBusAndPresence(config, instanceId, kv);
+  const files = await openFiles(config);
   const server = await listen(config, {
     store,
     bus,
     presence,
     instanceId,
     now: Date.now,
+    files,
   });
   log.info(
     "server.listening",
     `Salvioris listening on http://localhost:${server.port} ` +
       `(bus: ${config.redisUrl ? "redis" : "embedded (deno kv)"}, store: ${
         config.mongodbUri ? "mongodb" : "deno kv"
-      })`,
+      }, files: ${files ? (config.mongodbUri ? "gridfs" : "folder") : "none"})`,
   );
   if (server.metricsPort !== undefined) {
     log.info(

@@ -8,6 +8,8 @@ import type { Message } from "../lib/protocol/types.ts";
 import { fullTime, shortTime } from "./format_time.ts";
 import { PencilIcon, ReplyIcon, SmileIcon, TrashIcon } from "./icons.tsx";
 import { type MentionContext, MessageText } from "./message_text.tsx";
+import { AttachmentList } from "./attachment_list.tsx";
+import { showImage } from "../lib/ui/image_viewer.ts";
 import { ReactionChips } from "./reaction_chips.tsx";
 import { type QuotedOriginal, ReplyQuote } from "./reply_quote.tsx";
 
@@ -130,13 +132,23 @@ export function MessageItem(props: MessageItemProps) {
       )}
       {deleted
         ? <p class="msg-text msg-text--deleted">Message deleted</p>
-        : props.editor ?? (
-          <MessageText
-            text={message.text}
-            mentionIds={message.mentions}
-            mentions={props.mentions}
+        : props.editor ?? (message.text || !message.attachments?.length
+          ? (
+            <MessageText
+              text={message.text}
+              mentionIds={message.mentions}
+              mentions={props.mentions}
+            />
+          )
+          : null)}
+      {message.attachments?.length && !deleted
+        ? (
+          <AttachmentList
+            attachments={message.attachments}
+            onOpenImage={showImage}
           />
-        )}
+        )
+        : null}
       {message.edited_at && !deleted && !props.editor
         ? (
           <span

@@ -16,12 +16,15 @@ import { errors } from "../lib/protocol/errors.ts";
 import type { Connection } from "./connection.ts";
 import { log } from "../lib/log.ts";
 
+const noListeners: ReadonlySet<Connection> = new Set();
+
 export class Hub {
   /** Every open socket, identified or not. */
   readonly open = new Set<Connection>();
   /** Identified sockets by id. */
   readonly connections = new Map<string, Connection>();
-  readonly subscriptions = emptySubscriptions();
+  /** Keyed by the `Connection` objects themselves: a group's listeners need no lookup. */
+  readonly subscriptions = emptySubscriptions<Connection>();
   #joined = new Set<string>();
   #topicQueues = new Map<string, Promise<void>>();
 
@@ -32,7 +35,7 @@ export class Hub {
     this.connections.set(connection.id, connection);
     this.#apply({
       type: "opened",
-      connection_id: connection.id,
+      connection_id: connection,
       user_id: connection.userId!,
     });
   }
@@ -40,14 +43,14 @@ export class Hub {
   /** Forgets a socket and every subscription it held. */
   remove(connection: Connection): void {
     if (!this.connections.delete(connection.id)) return;
-    this.#apply({ type: "closed", connection_id: connection.id });
+    this.#apply({ type: "closed", connection_id: connection });
   }
 
   /** Links a socket to a group; resolves once this instance receives the group's events. */
   async link(connection: Connection, groupId: string): Promise<void> {
     this.#apply({
       type: "subscribed",
-      connection_id: connection.id,
+      connection_id: connection,
       group_id: groupId,
     });
     const topic = topics.group(groupId);
@@ -63,7 +66,7 @@ export class Hub {
     connection.endStream(groupId);
     this.#apply({
       type: "unsubscribed",
-      connection_id: connection.id,
+      connection_id: connection,
       group_id: groupId,
     });
   }
@@ -75,20 +78,14 @@ export class Hub {
       user_id: userId,
       group_id: groupId,
     });
-    const lost = change.removed.map((r) =>
-      this.connections.get(r.connection_id)!
-    )
-      .filter(Boolean);
+    const lost = change.removed.map((r) => r.connection_id);
     for (const connection of lost) connection.endStream(groupId);
     return lost;
   }
 
-  /** The sockets listening to a group. */
-  *listenersOf(groupId: string): Iterable<Connection> {
-    for (const id of this.subscriptions.listeners.get(groupId) ?? []) {
-      const connection = this.connections.get(id);
-      if (connection) yield connection;
-    }
+  /** The sockets listening to a group (the projection's own set: iterate, do not keep). */
+  listenersOf(groupId: string): ReadonlySet<Connection> {
+    return this.subscriptions.listeners.get(groupId) ?? noListeners;
   }
 
   /** Waits for pending topic operations (tests and shutdown). */
@@ -96,7 +93,9 @@ export class Hub {
     await Promise.all(this.#topicQueues.values());
   }
 
-  #apply(event: SubscriptionEvent): SubscriptionChange {
+  #apply(
+    event: SubscriptionEvent<Connection>,
+  ): SubscriptionChange<Connection> {
     const change = applySubscription(this.subscriptions, event);
     for (const group of [...change.gained, ...change.lost]) {
       this.#sync(topics.group(group), group);

@@ -86,7 +86,7 @@ async function detach(gw: Gateway, connection: Connection): Promise<void> {
   });
   if (!userId) return;
   try {
-    for (const groupId of connection.typing.clear()) {
+    for (const groupId of connection.clearTyping()) {
       await publishTyping(gw, userId, groupId, false);
     }
     const idle = idleTracker(gw.hub).forget(userId, connection.id);
@@ -123,7 +123,7 @@ function sweep(gw: Gateway): void {
     } else if (now - connection.lastFrameAt > deadline) {
       connection.close(CloseCode.heartbeatTimeout, "Heartbeat timeout");
     } else if (connection.userId) {
-      for (const groupId of connection.typing.expire(now)) {
+      for (const groupId of connection.expireTyping(now)) {
         publishTyping(gw, connection.userId, groupId, false).catch(() => {});
       }
     }

@@ -7,6 +7,8 @@ import type { ChatRuntime } from "./chat_runtime.ts";
 import { Composer } from "./composer.tsx";
 import { MemberMenu } from "./member_menu.tsx";
 import { TimelineView } from "./timeline_view.tsx";
+import { ImageViewer } from "./image_viewer.tsx";
+import { dropHandlers } from "../lib/ui/file_drop.ts";
 
 /** What the pane needs. */
 export interface ChatPaneProps {
@@ -27,7 +29,10 @@ export function ChatPane({ rt, group, showMembers }: ChatPaneProps) {
   const name = displayName(group, model.me.value?.username ?? null);
   return (
     <div class="pane">
-      <div class="pane-main">
+      <div
+        class="pane-main"
+        {...dropHandlers((files) => rt.uploads.add(group.id, files))}
+      >
         <TimelineView rt={rt} groupId={group.id} name={name} />
         <TypingLine names={model.typingNames(group.id)} />
         <Composer rt={rt} groupId={group.id} name={name} />
@@ -56,6 +61,7 @@ export function ChatPane({ rt, group, showMembers }: ChatPaneProps) {
           </aside>
         )
         : null}
+      <ImageViewer />
     </div>
   );
 }

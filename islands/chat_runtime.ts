@@ -16,6 +16,8 @@ import { httpGroupAdminApi } from "../lib/ui/group_admin_api.ts";
 import { browserNotifications, Notifier } from "../lib/ui/notifier.ts";
 import { SocketClient } from "../lib/ui/socket_client.ts";
 import { gatewayUrl, webSocketFactory } from "../lib/ui/web_socket_factory.ts";
+import { UploadQueue } from "../lib/ui/uploads.ts";
+import { xhrUpload } from "../lib/ui/xhr_upload.ts";
 
 /** Everything the chat islands share. */
 export interface ChatRuntime {
@@ -23,6 +25,8 @@ export interface ChatRuntime {
   api: ApiClient;
   socket: SocketClient;
   controller: ChatController;
+  /** §5: files being attached to the next message. */
+  uploads: UploadQueue;
   /** Group settings, roles, removal, DMs and mute (PROTOCOL.md §6). */
   admin: GroupAdmin;
   /** Browser notifications for mentions and DMs in a hidden tab. */
@@ -117,6 +121,8 @@ export function createChatRuntime(user: User): ChatRuntime {
     storage: typeof localStorage === "undefined" ? null : localStorage,
   });
 
+  const uploads = new UploadQueue(xhrUpload);
+
   const online = () => socket.setNetworkOnline(true);
   const offline = () => socket.setNetworkOnline(false);
   const visible = () => {
@@ -127,6 +133,7 @@ export function createChatRuntime(user: User): ChatRuntime {
     api,
     socket,
     controller,
+    uploads,
     admin,
     notifier,
     actions,
@@ -155,6 +162,7 @@ export function createChatRuntime(user: User): ChatRuntime {
       inactivity.stop();
       stopTelling?.();
       socket.stop();
+      uploads.dispose();
       controller.dispose();
       model.dispose();
     },

@@ -7,6 +7,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { ReplyIcon, SendIcon } from "../components/icons.tsx";
+import { UploadTray } from "../components/upload_tray.tsx";
 import { excerpt } from "../components/reply_quote.tsx";
 import { limits } from "../lib/protocol/limits.ts";
 import type { ChatRuntime } from "./chat_runtime.ts";
@@ -24,9 +25,14 @@ export interface ComposerProps {
 
 /** The message box of the open group. */
 export function Composer({ rt, groupId, name }: ComposerProps) {
-  const { controller, model, actions } = rt;
+  const { controller, model, actions, uploads } = rt;
   const text = useSignal("");
   const error = useSignal<string | null>(null);
+  const attached = uploads.items.value.filter((u) => u.group_id === groupId);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const attach = (files: Iterable<File>) => {
+    error.value = uploads.add(groupId, files);
+  };
   const box = useRef<HTMLTextAreaElement>(null);
   const meId = model.me.value?.id;
   const names = (model.members.value.get(groupId) ?? [])
@@ -53,15 +59,31 @@ export function Composer({ rt, groupId, name }: ComposerProps) {
   }, [replySeq]);
 
   const send = () => {
-    const result = controller.send(text.value);
+    if (uploads.busy(groupId)) {
+      error.value = "Wait for the files to finish uploading.";
+      return;
+    }
+    if (attached.some((u) => u.status === "failed")) {
+      error.value = "Retry or remove the files that failed.";
+      return;
+    }
+    const result = controller.send(text.value, uploads.readyIds(groupId));
     if (!result.ok) {
       error.value = result.error;
       return;
     }
+    uploads.takeGroup(groupId);
     error.value = null;
     text.value = "";
     if (box.current) box.current.value = "";
     resize();
+  };
+  // Pasted files (a screenshot, say) are attached; pasted text is typed as usual.
+  const onPaste = (e: ClipboardEvent) => {
+    const files = [...(e.clipboardData?.files ?? [])];
+    if (!files.length) return;
+    e.preventDefault();
+    attach(files);
   };
   const onKeyDown = (e: KeyboardEvent) => {
     const el = e.currentTarget as HTMLTextAreaElement;
@@ -122,6 +144,32 @@ export function Composer({ rt, groupId, name }: ComposerProps) {
         )
         : null}
       <MentionList ac={ac} box={box} />
+      <UploadTray
+        items={attached}
+        onCancel={(key) => uploads.cancel(key)}
+        onRetry={(key) => uploads.retry(key)}
+      />
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        hidden
+        data-testid="attach-input"
+        onChange={(e) => {
+          const input = e.currentTarget as HTMLInputElement;
+          attach([...(input.files ?? [])]);
+          input.value = "";
+        }}
+      />
+      <button
+        type="button"
+        class="composer-attach"
+        aria-label="Attach files"
+        title="Attach files"
+        onClick={() => fileInput.current?.click()}
+      >
+        +
+      </button>
       <label for="composer-input" class="visually-hidden">Message {name}</label>
       <textarea
         id="composer-input"
@@ -133,6 +181,7 @@ export function Composer({ rt, groupId, name }: ComposerProps) {
         value={text.value}
         onInput={onInput}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
         onKeyUp={(e) => {
           if (e.key === "ArrowLeft" || e.key === "ArrowRight") caretMoved(e);
         }}
@@ -145,7 +194,8 @@ export function Composer({ rt, groupId, name }: ComposerProps) {
         type="submit"
         class="composer-send"
         aria-label="Send"
-        disabled={!text.value.trim()}
+        disabled={!text.value.trim() &&
+          !attached.some((u) => u.status === "done")}
       >
         <SendIcon />
       </button>

@@ -5,6 +5,7 @@ import type { GatewaySettings } from "../gateway/context.ts";
 import type { HttpRateSettings } from "../routes/rate_limit.ts";
 import type { MetricsSettings } from "../routes/metrics.ts";
 import type { LogFormat, LogLevel } from "./log.ts";
+import type { UploadSettings } from "./core/uploads.ts";
 import { StartupError } from "./startup.ts";
 
 const int = (fallback: number) =>
@@ -49,6 +50,14 @@ const schema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_FORMAT: z.enum(["text", "json"]).default("text"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** §5: uploads. */
+  MAX_UPLOAD_BYTES: int(10 * 1024 * 1024),
+  ATTACHMENTS_DIR: z.string().min(1).optional(),
+  UPLOAD_BYTES_PER_HOUR: int(500 * 1024 * 1024),
+  UPLOAD_COUNT_BURST: int(50),
+  UPLOAD_COUNT_PER_HOUR: int(600),
+  UPLOAD_ORPHAN_TTL_MS: int(24 * 60 * 60 * 1000),
+  UPLOAD_SWEEP_INTERVAL_MS: int(10 * 60 * 1000),
 });
 
 export interface Config extends GatewaySettings {
@@ -71,6 +80,9 @@ export interface Config extends GatewaySettings {
   /** `/metrics`: off unless a bearer token is set or it is served on a port of its own. */
   metrics: MetricsSettings;
   log: { format: LogFormat; level: LogLevel };
+  /** §5: the attachments folder (embedded storage); unset = `attachments` beside KV_PATH. */
+  attachmentsDir?: string;
+  uploads: UploadSettings;
   /** How long start-up waits for Redis, MongoDB or a locked KV file. */
   startupTimeoutMs: number;
 }
@@ -129,6 +141,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     presenceTtlMs: e.PRESENCE_TTL_MS,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     log: { format: e.LOG_FORMAT, level: e.LOG_LEVEL },
+    attachmentsDir: e.ATTACHMENTS_DIR,
+    uploads: {
+      maxBytes: e.MAX_UPLOAD_BYTES,
+      bytesPerHour: e.UPLOAD_BYTES_PER_HOUR,
+      countBurst: e.UPLOAD_COUNT_BURST,
+      countPerHour: e.UPLOAD_COUNT_PER_HOUR,
+      orphanTtlMs: e.UPLOAD_ORPHAN_TTL_MS,
+      sweepIntervalMs: e.UPLOAD_SWEEP_INTERVAL_MS,
+    },
     startupTimeoutMs: e.STARTUP_TIMEOUT_MS,
   };
 }

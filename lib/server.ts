@@ -26,6 +26,9 @@ import { observedBus } from "./metrics/observed_bus.ts";
 import { timedStore } from "./metrics/timed_store.ts";
 import { log } from "./log.ts";
 import { reasonOf, StartupError } from "./startup.ts";
+import type { UploadSettings } from "./core/uploads.ts";
+import { UploadQuota } from "./core/upload_quota.ts";
+import { startOrphanSweeper } from "./core/attachment_cleanup.ts";
 
 export interface ServerOptions {
   deps: CoreDeps;
@@ -37,6 +40,8 @@ export interface ServerOptions {
   shutdownGraceMs?: number;
   /** `/metrics` (off when neither a token nor a port is set). */
   metrics?: MetricsSettings;
+  /** §5: upload limits; attachment routes are served when these and `deps.files` are given. */
+  uploads?: UploadSettings;
 }
 
 export interface RunningServer {
@@ -87,12 +92,29 @@ export async function startServer(
   const stopSweeper = startSweeper(gateway);
   const probe = instanceProbe(gateway, projector);
   const unobserve = observeInstance(probe);
+  const files = deps.files && options.uploads
+    ? { storage: deps.files, settings: options.uploads }
+    : null;
+  const stopOrphanSweeper = files
+    ? startOrphanSweeper(deps.store, files.storage, {
+      intervalMs: files.settings.sweepIntervalMs,
+      olderThanMs: files.settings.orphanTtlMs,
+      now: deps.now,
+    })
+    : () => {};
   const app = createApp({
     gateway,
     pages: options.pages?.(deps),
     http: options.http,
     metrics: options.metrics,
     probe,
+    uploads: files
+      ? {
+        files: files.storage,
+        quota: new UploadQuota(files.settings, deps.now),
+        maxBytes: files.settings.maxBytes,
+      }
+      : undefined,
   });
   const server = Deno.serve({
     port: options.port,
@@ -106,6 +128,7 @@ export async function startServer(
       noticeAll(gateway, "The server is restarting; reconnect in a moment.");
       await new Promise((r) => setTimeout(r, options.shutdownGraceMs ?? 200));
       stopSweeper();
+      stopOrphanSweeper();
       // Each step runs even if one before it failed (e.g. Redis is down): the process must exit.
       await step("close sockets", () => closeAll(gateway));
       await step("stop serving", () => server.shutdown());
@@ -117,6 +140,7 @@ export async function startServer(
       await step("close presence", () => deps.presence.close());
       await step("close the bus", () => deps.bus.close());
       await step("close the store", () => deps.store.close());
+      if (files) await step("close file storage", () => files.storage.close());
     })();
   return {
     port: server.addr.port,

@@ -11,9 +11,8 @@ import {
   leaveGroup,
   membersOf,
   publicGroups,
-  requireGroup,
-  requireMember,
 } from "../lib/core/groups.ts";
+import { requireGroup, requireMember } from "../lib/core/require.ts";
 import { ChatError } from "../lib/protocol/errors.ts";
 import * as bodies from "../lib/protocol/http_bodies.ts";
 import { addGroupAdminRoutes } from "./api_group_admin.ts";

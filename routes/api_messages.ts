@@ -5,7 +5,7 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { changeMessage } from "../lib/core/changes.ts";
 import type { CoreDeps } from "../lib/core/deps.ts";
-import { requireGroup, requireMember } from "../lib/core/groups.ts";
+import { requireGroup, requireMember } from "../lib/core/require.ts";
 import { messageAt } from "../lib/core/history.ts";
 import {
   historyPage,
@@ -83,6 +83,7 @@ export function messageRoutes(
       groupId: c.req.param("id"),
       text: body.text,
       nonce: body.nonce ?? null,
+      attachmentIds: body.attachment_ids,
       ...(body.reply_to === undefined ? {} : { replyTo: body.reply_to }),
     });
     return c.json({ message }, 201);

@@ -15,6 +15,8 @@ import { log } from "../lib/log.ts";
 import { authGuards } from "./auth_guard.ts";
 import type { HttpRateSettings } from "./rate_limit.ts";
 import { apiHeaders, refuseCrossSite, strictTransport } from "./security.ts";
+import type { UploadDeps } from "../lib/core/uploads.ts";
+import { attachmentRoutes, uploadPathPattern } from "./api_attachments.ts";
 
 export interface AppOptions {
   gateway: Gateway;
@@ -25,27 +27,35 @@ export interface AppOptions {
   metrics?: MetricsSettings;
   /** What `/readyz` reports of the instance (hand-off backlog, projector lag). */
   probe?: InstanceProbe;
+  /** §5: file storage and upload limits; without them the attachment routes answer 404. */
+  uploads?: UploadDeps;
 }
 
 /** Budgets that suit a laptop; `main.ts` passes the configured ones. */
 const defaultHttp: HttpRateSettings = { authBurst: 1000, authPerMinute: 600 };
 
 export function createApp(
-  { gateway, pages, http = defaultHttp, metrics = {}, probe }: AppOptions,
+  { gateway, pages, http = defaultHttp, metrics = {}, probe, uploads }:
+    AppOptions,
 ): Hono {
   const app = new Hono();
   const deps = gateway.deps;
   app.use("*", strictTransport());
   app.use("/api/*", apiHeaders());
   app.use("*", refuseCrossSite(gateway.settings.allowedOrigins));
+  const jsonLimit = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: () => {
+      throw new ChatError("too_large", "Body over 64 KiB");
+    },
+  });
+  // An upload streams to storage under its own limit (MAX_UPLOAD_BYTES), counted as it arrives.
   app.use(
     "/api/*",
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw new ChatError("too_large", "Body over 64 KiB");
-      },
-    }),
+    (c, next) =>
+      c.req.method === "POST" && uploadPathPattern.test(c.req.path)
+        ? next()
+        : jsonLimit(c, next),
   );
   app.route("/", healthRoutes(deps, probe));
   app.route("/", metricsRoutes(metrics));
@@ -54,6 +64,7 @@ export function createApp(
   app.use("/api/auth/register", ...guards.register);
   app.use("/api/auth/login", ...guards.login);
   app.route("/", authRoutes(deps));
+  if (uploads) app.route("/api/groups", attachmentRoutes(deps, uploads));
   app.route("/api/groups", groupRoutes(deps, gateway.settings.rates));
   app.route("/api", dmRoutes(deps, gateway.settings.rates));
   app.all("/api/*", () => {

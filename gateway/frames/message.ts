@@ -20,6 +20,7 @@ export async function handleMessage(
     nonce: frame.nonce ?? null,
     ...(frame.reply_to === undefined ? {} : { replyTo: frame.reply_to }),
     subscribed: connection.streams.has(frame.group_id),
+    attachmentIds: frame.attachment_ids,
   });
   if (result.duplicate) {
     // The nonce record keeps the message as it was created, so its rev is the creation event's

@@ -1,6 +1,6 @@
 /** `typing_start` / `typing_stop`, and the expiry of typing states that are not renewed. */
 import { topics } from "../../lib/bus/topics.ts";
-import { requireMember } from "../../lib/core/groups.ts";
+import { requireMember } from "../../lib/core/require.ts";
 import type { FrameOf } from "../../lib/protocol/client_frames.ts";
 import type { Connection } from "../connection.ts";
 import type { Gateway } from "../context.ts";
@@ -25,7 +25,7 @@ export async function stopTyping(
   connection: Connection,
   groupId: string,
 ) {
-  if (connection.typing.stop(groupId)) {
+  if (connection.stopTyping(groupId)) {
     await publishTyping(gw, connection.userId!, groupId, false);
   }
 }

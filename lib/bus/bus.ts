@@ -56,7 +56,7 @@
  */
 import type { BusEvent, GroupEvent } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
-import type { Message, User } from "../protocol/types.ts";
+import type { Attachment, Message, User } from "../protocol/types.ts";
 
 /** A message before the bus gives it its seq and rev. */
 export interface MessageDraft {
@@ -66,6 +66,8 @@ export interface MessageDraft {
   text: string;
   nonce: string | null;
   created_at: string;
+  /** §5: resolved attachments, absent when none. */
+  attachments?: Attachment[];
   reply_to?: number;
   mentions?: string[];
 }

@@ -148,6 +148,7 @@ export class RedisBus implements Bus {
       text: draft.text,
       created_at: draft.created_at,
       nonce: draft.nonce,
+      ...(draft.attachments?.length ? { attachments: draft.attachments } : {}),
       ...(draft.reply_to === undefined ? {} : { reply_to: draft.reply_to }),
       ...(draft.mentions === undefined ? {} : { mentions: draft.mentions }),
     };

@@ -10,10 +10,12 @@ import type { UpdateBasis } from "../bus/bus.ts";
 import { ChatError, errors } from "../protocol/errors.ts";
 import type { Message, User } from "../protocol/types.ts";
 import type { CoreDeps } from "./deps.ts";
-import { requireGroup, requireMember } from "./groups.ts";
+import { requireGroup, requireMember } from "./require.ts";
 import { moderates } from "./permissions.ts";
 import { type Actor, edit, react, remove } from "./message_rules.ts";
 import { mentionsIn, withFloors } from "./messages.ts";
+import { deleteMessageFiles } from "./attachment_cleanup.ts";
+import { log } from "../log.ts";
 
 /** What to change in message `seq` of `groupId`. */
 export type ChangeInput =
@@ -61,7 +63,10 @@ export async function changeMessage(
           floors,
         ),
     );
-    if (outcome.status === "appended") return outcome.message;
+    if (outcome.status === "appended") {
+      if (input.kind === "delete") await deleteFilesOf(deps, state);
+      return outcome.message;
+    }
     if (outcome.status === "need_floor") break;
   }
   throw new ChatError(
@@ -69,6 +74,23 @@ export async function changeMessage(
     "The message is changing too fast; try again",
     { group_id: input.groupId },
   );
+}
+
+/**
+ * §5: a deleted message's files go with it (the tombstone no longer lists them). The deletion
+ * stands even if this fails: the files then stay claimed, unlisted and unswept.
+ */
+async function deleteFilesOf(deps: CoreDeps, message: Message): Promise<void> {
+  if (!deps.files || !message.attachments?.length) return;
+  try {
+    await deleteMessageFiles(deps.store, deps.files, message);
+  } catch (err) {
+    log.warn(
+      "attachments.files_remain",
+      "attachments: a deleted message's files remain",
+      { err },
+    );
+  }
 }
 
 function nextState(

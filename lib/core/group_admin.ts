@@ -7,9 +7,9 @@ import { topics } from "../bus/topics.ts";
 import type { BusEventOf } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
 import type { Group, Member, Role } from "../protocol/types.ts";
-import type { GroupChanges, StoredGroup } from "../store/store.ts";
+import type { GroupChanges } from "../store/store.ts";
 import type { CoreDeps } from "./deps.ts";
-import { endMembership, toGroup } from "./groups.ts";
+import { endMembership, publicFields, toGroup } from "./groups.ts";
 import { randomSecret } from "./ids.ts";
 import { requireAllowed } from "./permissions.ts";
 import { log } from "../log.ts";
@@ -103,18 +103,6 @@ export async function unban(
 ): Promise<void> {
   await requireAllowed(deps, groupId, userId, "unban");
   await deps.store.removeBan(groupId, targetId);
-}
-
-/** The fields of a group every subscriber may see. */
-function publicFields(
-  group: StoredGroup,
-): BusEventOf<"group_updated">["group"] {
-  const { invite_code: _, ...rest } = group;
-  return {
-    ...rest,
-    description: rest.description ?? "",
-    kind: rest.kind ?? "group",
-  };
 }
 
 /** The change is stored already, so a bus failure is only logged: clients reload on reconnect. */

@@ -1,5 +1,6 @@
 /** Groups and membership: create, join, leave, list, members. */
 import { topics } from "../bus/topics.ts";
+import type { BusEventOf } from "../protocol/bus_events.ts";
 import { ChatError, errors } from "../protocol/errors.ts";
 import type { Group, Member } from "../protocol/types.ts";
 import type { StoredGroup } from "../store/store.ts";
@@ -7,6 +8,8 @@ import type { CoreDeps } from "./deps.ts";
 import { groupHead } from "./history.ts";
 import { newId, randomSecret } from "./ids.ts";
 import { log } from "../log.ts";
+import { effectiveRole } from "./permissions.ts";
+import { requireGroup, requireMember } from "./require.ts";
 import { unreadCounts } from "./unread.ts";
 
 /** The API shape of a group; the invite code only for members, and never of a direct group. */
@@ -41,29 +44,6 @@ export async function createGroup(
   };
   await deps.store.createGroup(group);
   return toGroup(group, true);
-}
-
-/** Loads a group or fails with `not_found`. */
-export async function requireGroup(
-  deps: CoreDeps,
-  groupId: string,
-): Promise<StoredGroup> {
-  const group = await deps.store.groupById(groupId);
-  if (!group) throw errors.notFound("No such group", { group_id: groupId });
-  return group;
-}
-
-/** Fails with `forbidden` unless the user is a member. */
-export async function requireMember(
-  deps: CoreDeps,
-  groupId: string,
-  userId: string,
-) {
-  if (!await deps.store.isMember(groupId, userId)) {
-    throw errors.forbidden("You are not a member of this group", {
-      group_id: groupId,
-    });
-  }
 }
 
 /**
@@ -130,7 +110,7 @@ async function announceJoin(deps: CoreDeps, groupId: string, userId: string) {
 
 /**
  * Leaves a group; every instance ends the leaver's live subscriptions to it. A direct group
- * cannot be left, and the owner cannot leave (a group keeps exactly one owner).
+ * cannot be left. When the owner leaves, ownership passes in the same step (`endMembership`).
  */
 export async function leaveGroup(
   deps: CoreDeps,
@@ -138,38 +118,93 @@ export async function leaveGroup(
   groupId: string,
 ) {
   const group = await requireGroup(deps, groupId);
-  const details = { group_id: groupId };
   if (group.kind === "dm") {
     throw new ChatError(
       "forbidden",
       "A direct conversation cannot be left",
-      details,
-    );
-  }
-  if (group.owner_id === userId) {
-    throw new ChatError(
-      "bad_request",
-      "The owner cannot leave their group",
-      details,
+      { group_id: groupId },
     );
   }
   // Like joining twice, leaving twice is a no-op.
   await endMembership(deps, groupId, userId);
 }
 
-/** Removes a membership and, when there was one, tells every instance (`member_left`). */
+/**
+ * Removes a membership and, when there was one, tells every instance (`member_left`). The store
+ * keeps exactly one owner: an owner's removal passes ownership to the longest-standing admin,
+ * else member, and subscribers learn the new role and `owner_id`. A group nobody is left in is
+ * closed to joins (private, with a code nobody knows): it has no owner member to run it.
+ */
 export async function endMembership(
   deps: CoreDeps,
   groupId: string,
   userId: string,
 ): Promise<boolean> {
-  if (!await deps.store.removeMember(groupId, userId)) return false;
-  await deps.bus.publish(topics.group(groupId), {
-    kind: "member_left",
-    group_id: groupId,
-    user_id: userId,
-  });
-  return true;
+  const { left, newOwner } = await deps.store.leaveGroup(groupId, userId);
+  if (left) {
+    await deps.bus.publish(topics.group(groupId), {
+      kind: "member_left",
+      group_id: groupId,
+      user_id: userId,
+    });
+  }
+  if (typeof newOwner === "string") {
+    await announceOwner(deps, groupId, newOwner);
+  } else if (newOwner === null) {
+    await deps.store.updateGroup(groupId, {
+      public: false,
+      invite_code: randomSecret(9),
+    });
+  }
+  return left;
+}
+
+/** Tells subscribers who owns the group now; it is stored already, so a bus failure is logged. */
+async function announceOwner(deps: CoreDeps, groupId: string, ownerId: string) {
+  try {
+    const [group, [user], online] = await Promise.all([
+      deps.store.groupById(groupId),
+      deps.store.usersByIds([ownerId]),
+      deps.presence.online([ownerId]),
+    ]);
+    if (!group || !user) return;
+    const member = {
+      ...user,
+      online: online.has(ownerId),
+      role: "owner" as const,
+    };
+    const topic = topics.group(groupId);
+    await deps.bus.publish(topic, {
+      kind: "member_updated",
+      group_id: groupId,
+      member,
+    });
+    await deps.bus.publish(topic, {
+      kind: "group_updated",
+      group_id: groupId,
+      group: publicFields(group),
+    });
+  } catch (err) {
+    log.warn(
+      "groups.owner_not_announced",
+      "groups: could not announce an owner",
+      {
+        err,
+      },
+    );
+  }
+}
+
+/** The fields of a group every subscriber may see (no invite code, no per-user counts). */
+export function publicFields(
+  group: StoredGroup,
+): BusEventOf<"group_updated">["group"] {
+  const { invite_code: _, ...rest } = group;
+  return {
+    ...rest,
+    description: rest.description ?? "",
+    kind: rest.kind ?? "group",
+  };
 }
 
 /**
@@ -240,9 +275,9 @@ export async function membersOf(
       id: u.id,
       username: u.username,
       online: online.has(u.id),
-      role: group.owner_id === u.id && group.kind !== "dm"
-        ? "owner" as const
-        : roles.get(u.id) ?? "member",
+      role: group.kind === "dm"
+        ? roles.get(u.id) ?? "member"
+        : effectiveRole(group, u.id, roles.get(u.id) ?? "member") ?? "member",
     }))
     .sort((a, b) => a.username.localeCompare(b.username));
 }

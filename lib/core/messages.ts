@@ -6,14 +6,14 @@
  */
 import type { AppendOutcome, Floors, MessageDraft } from "../bus/bus.ts";
 import { ChatError, errors, toChatError } from "../protocol/errors.ts";
-import type { Message, User } from "../protocol/types.ts";
-import { withDeadline } from "./deadline.ts";
+import type { Attachment, Message, User } from "../protocol/types.ts";
 import type { CoreDeps } from "./deps.ts";
 import { announceFirstMessage } from "./dms.ts";
-import { requireMember } from "./groups.ts";
+import { requireMember } from "./require.ts";
 import { groupHead } from "./history.ts";
 import { newId } from "./ids.ts";
 import { findMentions, mayMention } from "./mentions.ts";
+import { sendWithAttachments } from "./attachments.ts";
 
 export interface SendInput {
   groupId: string;
@@ -21,17 +21,17 @@ export interface SendInput {
   nonce: string | null;
   /** §4: the seq of the message this one replies to. */
   replyTo?: number;
+  /** §5: uploads to attach (validated and claimed by `sendWithAttachments`). */
+  attachmentIds?: string[];
   /**
    * The sender's socket is subscribed to the group: its membership was checked against the store
-   * at subscribe, and leave events end the subscription on every instance. When the store is
-   * down or slow, that subscription vouches for the sender, so a conversation in progress
-   * continues through the bus (history catches up once the store is back).
+   * at subscribe, and a leave or removal ends the subscription on every instance (`member_left`,
+   * and a re-check of every socket after a bus outage). The subscription is then the membership:
+   * no store read per message, and a conversation in progress continues through the bus while
+   * the store is down or slow (history catches up once it is back).
    */
   subscribed?: boolean;
 }
-
-/** How long a subscribed sender's membership check waits for the store before trusting it. */
-const storeWaitMs = 500;
 
 export interface SendResult {
   message: Message;
@@ -55,14 +55,41 @@ export async function sendMessage(
     }
   }
   const mentions = await mentionsIn(deps, input.groupId, input.text);
+  const id = newId(deps.now());
+  return await sendWithAttachments(
+    deps.store,
+    {
+      groupId: input.groupId,
+      authorId: author.id,
+      nonce: input.nonce,
+      messageId: id,
+      ids: input.attachmentIds ?? [],
+    },
+    (attachments) =>
+      sendDraft(deps, author, input, { id, mentions, attachments }),
+  );
+}
+
+async function sendDraft(
+  deps: CoreDeps,
+  author: User,
+  input: SendInput,
+  extra: {
+    id: string;
+    mentions: string[] | undefined;
+    attachments: Attachment[] | undefined;
+  },
+): Promise<SendResult> {
+  const { id, mentions, attachments } = extra;
   const now = deps.now();
   const draft: MessageDraft = {
-    id: newId(now),
+    id,
     group_id: input.groupId,
     author: { id: author.id, username: author.username },
     text: input.text,
     nonce: input.nonce,
     created_at: new Date(now).toISOString(),
+    ...(attachments ? { attachments } : {}),
   };
   if (input.replyTo !== undefined) draft.reply_to = input.replyTo;
   if (mentions) draft.mentions = mentions;
@@ -85,20 +112,12 @@ export async function sendMessage(
 }
 
 /**
- * Membership, from the store; for a subscribed socket the store has `storeWaitMs` to say no, and
- * silence (down, slow) lets the subscription vouch. Only a "no" refuses.
+ * Membership: a subscribed socket's subscription vouches for it (see `SendInput.subscribed`);
+ * anyone else is checked against the store.
  */
 async function checkSender(deps: CoreDeps, input: SendInput, userId: string) {
-  if (!input.subscribed) {
-    return await requireMember(deps, input.groupId, userId);
-  }
-  const answer = deps.store.isMember(input.groupId, userId).catch(() => null);
-  const member = await withDeadline(answer, storeWaitMs, () => null);
-  if (member === false) {
-    throw errors.forbidden("You are not a member of this group", {
-      group_id: input.groupId,
-    });
-  }
+  if (input.subscribed) return;
+  await requireMember(deps, input.groupId, userId);
 }
 
 /** The members `text` mentions; the member list is read only when the text holds an `@`. */

@@ -7,7 +7,7 @@ import { ChatError } from "../protocol/errors.ts";
 import type { Role } from "../protocol/types.ts";
 import type { StoredGroup } from "../store/store.ts";
 import type { CoreDeps } from "./deps.ts";
-import { requireGroup } from "./groups.ts";
+import { requireGroup } from "./require.ts";
 
 /** What a member may ask to do in a group. */
 export type Action =
@@ -49,14 +49,18 @@ export function allowed(action: Action, s: Situation): boolean {
   }
 }
 
-/** The caller's role: the owner recorded on the group wins over any stored role. */
+/**
+ * The caller's role: the owner recorded on the group wins over any stored role, and a stored
+ * `owner` who is not it counts as a member (a former owner whose leave stopped half-way).
+ */
 export function effectiveRole(
   group: StoredGroup,
   userId: string,
   stored: Role | null,
 ): Role | null {
   if (stored === null) return null;
-  return group.owner_id === userId ? "owner" : stored;
+  if (group.owner_id === userId) return "owner";
+  return stored === "owner" ? "member" : stored;
 }
 
 /** What `requireAllowed` found: the group and the roles it checked. */

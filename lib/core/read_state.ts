@@ -1,7 +1,7 @@
 /** Read positions: stored, monotonic, and told to the group's subscribers. */
 import { topics } from "../bus/topics.ts";
 import type { CoreDeps } from "./deps.ts";
-import { requireMember } from "./groups.ts";
+import { requireMember } from "./require.ts";
 import { groupHead } from "./history.ts";
 
 /**

@@ -23,6 +23,14 @@ export interface ProjectorOptions {
   batchSize?: number;
   /** How long one read waits for new entries. */
   blockMs?: number;
+  /**
+   * After a batch smaller than `batchSize`, how long to let entries gather before the next read
+   * (default 25 ms). Each batch costs a hand-off read, a store commit, read positions and an
+   * acknowledgement, whatever its size: at 100 messages a second, batches of one cost about a
+   * millisecond of CPU per message on the embedded store. History stays complete meanwhile (it
+   * reads the bus's recovery buffer for what the store has not written yet).
+   */
+  lingerMs?: number;
 }
 
 const maxBackoffMs = 5_000;
@@ -35,7 +43,7 @@ export class PersistenceProjector {
   written = 0;
 
   constructor(options: ProjectorOptions) {
-    this.#options = { batchSize: 200, blockMs: 1000, ...options };
+    this.#options = { batchSize: 200, blockMs: 1000, lingerMs: 25, ...options };
   }
 
   /** Starts the background loop. */
@@ -61,8 +69,12 @@ export class PersistenceProjector {
     let backoff = 100;
     while (this.#running) {
       try {
-        await this.#step(this.#options.blockMs);
+        const { blockMs, batchSize, lingerMs } = this.#options;
+        const handled = await this.#step(blockMs);
         backoff = 100;
+        if (handled > 0 && handled < batchSize && lingerMs > 0) {
+          await new Promise((r) => setTimeout(r, lingerMs));
+        }
       } catch (err) {
         log.warn(
           "persistence.retry",

@@ -6,45 +6,49 @@
  * joins or leaves their bus topics) and the connections an event removed from a group. It updates
  * in place rather than copying: copying maps on every event would make a reconnect storm of N
  * sockets cost O(N²).
+ *
+ * `C` is how a connection is named: any value with identity. The hub names each by its
+ * `Connection` object, so fan-out iterates a group's listeners with no lookup per socket; tests
+ * use plain ids.
  */
 
-export interface SubscriptionState {
-  /** connection id → its user */
-  readonly users: Map<string, string>;
-  /** connection id → groups it listens to */
-  readonly groupsOf: Map<string, Set<string>>;
+export interface SubscriptionState<C = string> {
+  /** connection → its user */
+  readonly users: Map<C, string>;
+  /** connection → groups it listens to */
+  readonly groupsOf: Map<C, Set<string>>;
   /** group id → connections listening to it */
-  readonly listeners: Map<string, Set<string>>;
+  readonly listeners: Map<string, Set<C>>;
 }
 
-export type SubscriptionEvent =
-  | { type: "opened"; connection_id: string; user_id: string }
-  | { type: "closed"; connection_id: string }
-  | { type: "subscribed"; connection_id: string; group_id: string }
-  | { type: "unsubscribed"; connection_id: string; group_id: string }
+export type SubscriptionEvent<C = string> =
+  | { type: "opened"; connection_id: C; user_id: string }
+  | { type: "closed"; connection_id: C }
+  | { type: "subscribed"; connection_id: C; group_id: string }
+  | { type: "unsubscribed"; connection_id: C; group_id: string }
   | { type: "member_left"; user_id: string; group_id: string };
 
 /** What one event changed. */
-export interface SubscriptionChange {
+export interface SubscriptionChange<C = string> {
   /** Groups that now have their first local listener. */
   gained: string[];
   /** Groups that no longer have any local listener. */
   lost: string[];
   /** (connection, group) links the event removed. */
-  removed: Array<{ connection_id: string; group_id: string }>;
+  removed: Array<{ connection_id: C; group_id: string }>;
 }
 
 /** A new, empty state. */
-export function emptySubscriptions(): SubscriptionState {
+export function emptySubscriptions<C = string>(): SubscriptionState<C> {
   return { users: new Map(), groupsOf: new Map(), listeners: new Map() };
 }
 
 /** Applies one event. Unknown connections and repeated events change nothing. */
-export function applySubscription(
-  state: SubscriptionState,
-  event: SubscriptionEvent,
-): SubscriptionChange {
-  const change: SubscriptionChange = { gained: [], lost: [], removed: [] };
+export function applySubscription<C>(
+  state: SubscriptionState<C>,
+  event: SubscriptionEvent<C>,
+): SubscriptionChange<C> {
+  const change: SubscriptionChange<C> = { gained: [], lost: [], removed: [] };
   switch (event.type) {
     case "opened":
       if (!state.users.has(event.connection_id)) {
@@ -76,11 +80,11 @@ export function applySubscription(
   return change;
 }
 
-function link(
-  state: SubscriptionState,
-  connection: string,
+function link<C>(
+  state: SubscriptionState<C>,
+  connection: C,
   group: string,
-  change: SubscriptionChange,
+  change: SubscriptionChange<C>,
 ) {
   const groups = state.groupsOf.get(connection);
   if (!groups || groups.has(group)) return;
@@ -93,11 +97,11 @@ function link(
   listeners.add(connection);
 }
 
-function unlink(
-  state: SubscriptionState,
-  connection: string,
+function unlink<C>(
+  state: SubscriptionState<C>,
+  connection: C,
   group: string,
-  change: SubscriptionChange,
+  change: SubscriptionChange<C>,
 ) {
   const groups = state.groupsOf.get(connection);
   if (!groups?.delete(group)) return;

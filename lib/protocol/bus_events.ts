@@ -8,6 +8,17 @@ import { log } from "../log.ts";
 const id = z.string().min(1).max(64);
 const user = z.object({ id, username: z.string() });
 
+/** §5: an attachment as a message carries it. */
+export const attachmentSchema = z.object({
+  id,
+  name: z.string(),
+  content_type: z.string(),
+  size: z.number().int().min(0),
+  url: z.string(),
+  width: z.number().int().min(1).optional(),
+  height: z.number().int().min(1).optional(),
+});
+
 export const messageSchema = z.object({
   id,
   group_id: id,
@@ -19,6 +30,7 @@ export const messageSchema = z.object({
   edited_at: z.string().optional(),
   deleted: z.literal(true).optional(),
   reactions: z.record(z.string(), z.array(z.string())).optional(),
+  attachments: z.array(attachmentSchema).optional(),
   rev: z.number().int().min(1).optional(),
   reply_to: z.number().int().min(1).optional(),
   mentions: z.array(z.string()).optional(),

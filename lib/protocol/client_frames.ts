@@ -3,6 +3,11 @@ import { z } from "zod";
 import { emojiSchema } from "./emoji.ts";
 import { limits } from "./limits.ts";
 import { messageText, opaqueString } from "./text_rules.ts";
+import {
+  attachmentIds,
+  hasContent,
+  textBesideAttachments,
+} from "./attachment_fields.ts";
 
 // Ids are ours (letters, digits, `_`, `-`): anything else names nothing and is no store key.
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "is not an id");
@@ -43,11 +48,13 @@ const message = z.object({
   type: z.literal("message"),
   ref,
   group_id: id,
-  text: text,
+  // §5: may be empty when the message carries attachments.
+  text: textBesideAttachments(limits.maxTextChars),
   nonce: opaqueString(limits.maxNonceChars).nullish(),
   /** §4: the seq of the message this one replies to. */
   reply_to: seq.optional(),
-});
+  attachment_ids: attachmentIds,
+}).refine(hasContent, { message: "text is empty", path: ["text"] });
 const edit = z.object({
   type: z.literal("edit"),
   ref,

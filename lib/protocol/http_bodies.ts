@@ -2,6 +2,11 @@
 import { z } from "zod";
 import { limits } from "./limits.ts";
 import {
+  attachmentIds,
+  hasContent,
+  textBesideAttachments,
+} from "./attachment_fields.ts";
+import {
   descriptionText,
   displayName,
   messageText,
@@ -70,11 +75,13 @@ export const historyQuery = z.object({
 );
 
 export const sendMessage = z.object({
-  text: messageText(limits.maxTextChars),
+  // §5: may be empty when the message carries attachments.
+  text: textBesideAttachments(limits.maxTextChars),
   nonce: opaqueString(limits.maxNonceChars).nullish(),
   /** §4: the seq of the message this one replies to. */
   reply_to: z.number().int().min(1).optional(),
-});
+  attachment_ids: attachmentIds,
+}).refine(hasContent, { message: "text is empty", path: ["text"] });
 
 /** §4: `PATCH …/messages/:seq`. */
 export const editMessage = z.object({

@@ -22,4 +22,10 @@ export const limits = {
   typingTtlMs: 10_000,
   /** Time a socket without a cookie has to send `identify`. */
   identifyTimeoutMs: 10_000,
+  /** §5: attachments one message may carry. */
+  maxAttachmentsPerMessage: 10,
+  /** §5: file names are cut to this many characters. */
+  maxFileNameChars: 255,
+  /** §5: an upload no message uses is removed after this long. */
+  orphanUploadTtlMs: 24 * 60 * 60 * 1000,
 } as const;

@@ -44,6 +44,20 @@ export interface Message {
   reply_to?: number;
   /** §4: ids of the members this message mentions (absent when none). */
   mentions?: string[];
+  /** §5: the files sent with this message (absent when none). */
+  attachments?: Attachment[];
+}
+
+/** §5: an uploaded file as clients see it; `url` is a same-origin path. */
+export interface Attachment {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  url: string;
+  /** Given for PNG, JPEG, GIF and WebP images. */
+  width?: number;
+  height?: number;
 }
 
 /** A member of a group with its cluster-wide presence. */

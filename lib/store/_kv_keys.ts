@@ -102,6 +102,24 @@ export const readsPrefix = (
   groupId: string,
 ): Deno.KvKey => [PREFIX, "read", groupId];
 
+/** §5: an attachment's metadata: `StoredAttachment`. */
+export const attachmentKey = (id: string): Deno.KvKey => [
+  PREFIX,
+  "attachment",
+  id,
+];
+
+/** Index of unclaimed attachments by creation time → id, for the orphan sweeper. */
+export const unclaimedAttachmentKey = (
+  createdAt: string,
+  id: string,
+): Deno.KvKey => [PREFIX, "attachment_unclaimed", createdAt, id];
+
+export const unclaimedAttachmentsPrefix: Deno.KvKey = [
+  PREFIX,
+  "attachment_unclaimed",
+];
+
 /** A key nothing writes; reading it proves the database answers. */
 export const healthKey: Deno.KvKey = [PREFIX, "health"];
 

@@ -37,6 +37,13 @@ export interface InviteDoc {
   code: string;
 }
 
+/** One transfer of a group's ownership; the highest rev is the owner (`_mongo_owners.ts`). */
+export interface OwnerDoc {
+  group_id: string;
+  rev: number;
+  user_id: string;
+}
+
 /** A ban of a user from a group, or a group a user muted: present or absent. */
 export interface PairDoc {
   group_id: string;
@@ -61,6 +68,7 @@ export interface StoreCollections {
   bans: Collection<PairDoc>;
   mutes: Collection<PairDoc>;
   invites: Collection<InviteDoc>;
+  owners: Collection<OwnerDoc>;
   /** Each group's event index (rev → seq, kind). */
   events: Collection<StoredEvent>;
 }
@@ -77,6 +85,7 @@ export function storeCollections(db: Db): StoreCollections {
     bans: db.collection(collections.bans),
     mutes: db.collection(collections.mutes),
     invites: db.collection(collections.invites),
+    owners: db.collection(collections.owners),
     events: db.collection(collections.events),
   };
 }
@@ -104,6 +113,7 @@ export async function createIndexes(c: StoreCollections): Promise<boolean> {
     c.bans.createIndex({ group_id: 1, user_id: 1 }, unique),
     c.mutes.createIndex({ user_id: 1, group_id: 1 }, unique),
     c.invites.createIndex({ group_id: 1, rev: 1 }, unique),
+    c.owners.createIndex({ group_id: 1, rev: 1 }, unique),
     c.events.createIndex({ group_id: 1, rev: 1 }, unique),
     // A state replaces the stored one only over a lower rev (or none): see `_mongo_events.ts`.
     c.messages.createIndex({ group_id: 1, seq: 1, rev: 1 }),

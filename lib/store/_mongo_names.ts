@@ -9,8 +9,13 @@ export const collections = {
   memberships: "memberships",
   messages: "messages",
   reads: "reads",
+  /** §5: attachment metadata; the bytes are in GridFS (`fs.files`, `fs.chunks`). */
+  attachments: "attachments",
+  /** §5: one document per claimed attachment, unique by attachment id. */
+  attachmentClaims: "attachment_claims",
   bans: "bans",
   mutes: "mutes",
   invites: "invites",
+  owners: "owners",
   events: "events",
 } as const;

@@ -6,7 +6,9 @@
 import type { Message, Role, User } from "../protocol/types.ts";
 import type {
   GroupChanges,
+  Leave,
   Store,
+  StoredAttachment,
   StoredEvent,
   StoredGroup,
   StoredMember,
@@ -14,10 +16,12 @@ import type {
   StoredUser,
 } from "./store.ts";
 import * as events from "./_kv_events.ts";
+import { KvAttachments } from "./_kv_attachments.ts";
 import * as keys from "./_kv_keys.ts";
 import type { Membership } from "./_kv_roles.ts";
 import * as roles from "./_kv_roles.ts";
 import * as groupAdmin from "./_kv_group_admin.ts";
+import * as leave from "./_kv_leave.ts";
 import { atomicChunks } from "./_kv_batches.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
 import { openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
@@ -31,10 +35,12 @@ import {
 /** The `Store` port on Deno KV. */
 export class KvStore implements Store {
   #kv: Deno.Kv;
+  #attachments: KvAttachments;
   #closed = false;
 
   private constructor(kv: Deno.Kv) {
     this.#kv = kv;
+    this.#attachments = new KvAttachments(kv);
   }
 
   /**
@@ -180,6 +186,10 @@ export class KvStore implements Store {
         .delete(keys.userGroupKey(userId, groupId));
       if ((await commit(op)).ok) return true;
     }
+  }
+
+  leaveGroup(groupId: string, userId: string): Promise<Leave> {
+    return leave.leaveGroup(this.#kv, groupId, userId);
   }
 
   async isMember(groupId: string, userId: string): Promise<boolean> {
@@ -332,6 +342,40 @@ export class KvStore implements Store {
       if (members.has(userId)) out.set(userId, entry.value);
     }
     return out;
+  }
+
+  createAttachment(attachment: StoredAttachment): Promise<void> {
+    return this.#attachments.create(attachment);
+  }
+
+  attachmentsByIds(ids: string[]): Promise<StoredAttachment[]> {
+    return this.#attachments.byIds(ids);
+  }
+
+  claimAttachments(ids: string[], claimant: string): Promise<string | null> {
+    return this.#attachments.claim(ids, claimant);
+  }
+
+  releaseAttachments(ids: string[], claimant: string): Promise<void> {
+    return this.#attachments.release(ids, claimant);
+  }
+
+  setAttachmentsSeq(ids: string[], seq: number): Promise<void> {
+    return this.#attachments.setSeq(ids, seq);
+  }
+
+  unclaimedAttachments(
+    createdBefore: string,
+    limit: number,
+  ): Promise<StoredAttachment[]> {
+    return this.#attachments.unclaimed(createdBefore, limit);
+  }
+
+  deleteAttachment(
+    id: string,
+    options: { onlyUnclaimed?: boolean } = {},
+  ): Promise<boolean> {
+    return this.#attachments.delete(id, options.onlyUnclaimed ?? false);
   }
 
   async healthy(): Promise<boolean> {

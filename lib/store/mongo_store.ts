@@ -20,6 +20,9 @@
  * - mutes `{user_id, group_id}` unique: setMuted, mutedGroups
  * - invites `{group_id, rev}` unique: updateGroup's rotation, and the current code read by
  *   groupById, publicGroups and groupsOfUser (see `_mongo_invites.ts`)
+ * - owners `{group_id, rev}` unique: leaveGroup's transfer, and the current owner read by
+ *   groupById, publicGroups and groupsOfUser (see `_mongo_owners.ts`); memberships
+ *   `{group_id, user_id}`: leaveGroup's choice of the next owner
  * - messages `{group_id, seq}` unique: insertMessages' idempotency, messagesInRange, headSeq
  * - reads `{group_id, user_id, seq}` unique: setReadSeq (insert-only, see `_mongo_reads.ts`),
  *   readSeqsOfGroup, readSeqsOfUser (its `$in` of groups is one index seek per group)
@@ -30,7 +33,9 @@ import { type Document, MongoClient } from "mongodb";
 import type { Message, Role, User } from "../protocol/types.ts";
 import type {
   GroupChanges,
+  Leave,
   Store,
+  StoredAttachment,
   StoredEvent,
   StoredGroup,
   StoredMember,
@@ -38,6 +43,7 @@ import type {
   StoredUser,
 } from "./store.ts";
 import * as events from "./_mongo_events.ts";
+import { MongoAttachments } from "./_mongo_attachments.ts";
 import {
   createIndexes,
   type StoreCollections,
@@ -47,6 +53,7 @@ import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
 import * as reads from "./_mongo_reads.ts";
 import * as roles from "./_mongo_roles.ts";
 import * as invites from "./_mongo_invites.ts";
+import * as owners from "./_mongo_owners.ts";
 import { insertUnlessDuplicate, isDuplicate } from "./_mongo_writes.ts";
 
 /** Options of `MongoStore.open`. */
@@ -66,6 +73,7 @@ const hidden = { projection: { _id: 0 } } as const;
 export class MongoStore implements Store {
   #client: MongoClient;
   #c: StoreCollections;
+  #attachments: MongoAttachments;
   /** Without a TTL index (FerretDB), `createSession` deletes expired sessions now and then. */
   #sweepsSessions: boolean;
   #nextSweepAt = 0;
@@ -74,10 +82,12 @@ export class MongoStore implements Store {
     client: MongoClient,
     c: StoreCollections,
     ttl: boolean,
+    attachments: MongoAttachments,
   ) {
     this.#client = client;
     this.#c = c;
     this.#sweepsSessions = !ttl;
+    this.#attachments = attachments;
   }
 
   /** Connects to `uri` and creates the indexes the contract relies on. */
@@ -96,8 +106,12 @@ export class MongoStore implements Store {
     try {
       await client.connect();
       const c = storeCollections(client.db(options.dbName));
-      const ttl = await createIndexes(c);
-      return new MongoStore(client, c, ttl);
+      const attachments = new MongoAttachments(client.db(options.dbName));
+      const [ttl] = await Promise.all([
+        createIndexes(c),
+        attachments.createIndexes(),
+      ]);
+      return new MongoStore(client, c, ttl, attachments);
     } catch (err) {
       await client.close();
       throw err;
@@ -200,7 +214,7 @@ export class MongoStore implements Store {
 
   async groupById(id: string): Promise<StoredGroup | null> {
     const group = await this.#c.groups.findOne({ id }, hidden);
-    return group && (await invites.withCurrentCodes(this.#c, [group]))[0];
+    return group && (await this.#current([group]))[0];
   }
 
   async publicGroups(limit: number): Promise<StoredGroup[]> {
@@ -208,7 +222,7 @@ export class MongoStore implements Store {
     if (!(n > 0)) return [];
     const groups = await this.#c.groups.find({ public: true }, hidden)
       .sort({ created_at: -1, id: -1 }).limit(n).toArray();
-    return await invites.withCurrentCodes(this.#c, groups);
+    return await this.#current(groups);
   }
 
   async updateGroup(
@@ -248,6 +262,10 @@ export class MongoStore implements Store {
     return res.deletedCount === 1;
   }
 
+  leaveGroup(groupId: string, userId: string): Promise<Leave> {
+    return owners.leaveGroup(this.#c, groupId, userId);
+  }
+
   async isMember(groupId: string, userId: string): Promise<boolean> {
     const filter = { group_id: groupId, user_id: userId };
     return await this.#c.memberships.countDocuments(filter, { limit: 1 }) > 0;
@@ -260,7 +278,7 @@ export class MongoStore implements Store {
     const groups = await this.#c.groups.find({ id: { $in: ids } }, hidden)
       .toArray();
     const byId = new Map(
-      (await invites.withCurrentCodes(this.#c, groups)).map((g) => [g.id, g]),
+      (await this.#current(groups)).map((g) => [g.id, g]),
     );
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
@@ -388,6 +406,40 @@ export class MongoStore implements Store {
     return new Map([...positions].filter(([user]) => current.has(user)));
   }
 
+  createAttachment(attachment: StoredAttachment): Promise<void> {
+    return this.#attachments.create(attachment);
+  }
+
+  attachmentsByIds(ids: string[]): Promise<StoredAttachment[]> {
+    return this.#attachments.byIds(ids);
+  }
+
+  claimAttachments(ids: string[], claimant: string): Promise<string | null> {
+    return this.#attachments.claim(ids, claimant);
+  }
+
+  releaseAttachments(ids: string[], claimant: string): Promise<void> {
+    return this.#attachments.release(ids, claimant);
+  }
+
+  setAttachmentsSeq(ids: string[], seq: number): Promise<void> {
+    return this.#attachments.setSeq(ids, seq);
+  }
+
+  unclaimedAttachments(
+    createdBefore: string,
+    limit: number,
+  ): Promise<StoredAttachment[]> {
+    return this.#attachments.unclaimed(createdBefore, limit);
+  }
+
+  deleteAttachment(
+    id: string,
+    options: { onlyUnclaimed?: boolean } = {},
+  ): Promise<boolean> {
+    return this.#attachments.delete(id, options.onlyUnclaimed ?? false);
+  }
+
   async healthy(): Promise<boolean> {
     try {
       await this.#client.db().command({ ping: 1 });
@@ -399,6 +451,14 @@ export class MongoStore implements Store {
 
   async close(): Promise<void> {
     await this.#client.close();
+  }
+
+  /** Groups as they are now: their current invite codes and owners. */
+  async #current(groups: StoredGroup[]): Promise<StoredGroup[]> {
+    return await owners.withCurrentOwners(
+      this.#c,
+      await invites.withCurrentCodes(this.#c, groups),
+    );
   }
 }
 

@@ -15,9 +15,15 @@
  *   an index entry finds that state or a later one.
  * - `setReadSeq` only moves forward and answers the stored value.
  * - Sessions past `expires_at` are not returned.
+ * - Attachments (§5): `claimAttachments` is all-or-none and atomic per attachment, so two
+ *   messages can never both claim one upload; claiming again with the same claimant succeeds
+ *   (a retried send). `deleteAttachment` with `onlyUnclaimed` deletes nothing that a message
+ *   claimed, even when a claim races it.
  * - Every method may throw on an unreachable database; none throws for "not found".
  * - A membership carries a role; `createGroup` stores the owner's as `owner`. Adapters keep roles,
  *   the core decides who may change them (`lib/core/permissions.ts`).
+ * - `leaveGroup` keeps one owner: when the leaver owns the group, ownership passes in the same step
+ *   to the longest-standing admin, else the longest-standing member (oldest membership first).
  * - `createDm` makes exactly one group per id, however many processes ask at once: the id is
  *   derived from the pair, so the store's uniqueness of group ids is the pair's uniqueness.
  */
@@ -61,10 +67,41 @@ export type GroupChanges = Partial<
   Pick<StoredGroup, "name" | "description" | "public" | "invite_code">
 >;
 
+/** What `leaveGroup` did. */
+export interface Leave {
+  /** False when the user was not a member (nothing changed). */
+  left: boolean;
+  /**
+   * Present when the leaver owned the group: the new owner's id, or null when nobody is left
+   * (the group keeps its `owner_id` and has no members).
+   */
+  newOwner?: string | null;
+}
+
 /** A member id with its stored role. */
 export interface StoredMember {
   user_id: string;
   role: Role;
+}
+
+/** §5: an upload's metadata; its bytes live in the `FileStorage`. */
+export interface StoredAttachment {
+  id: string;
+  group_id: string;
+  uploader_id: string;
+  name: string;
+  /** The declared type (the real one for images), as clients are told. */
+  content_type: string;
+  size: number;
+  /** True when the bytes are a PNG, JPEG, GIF or WebP image: served inline. */
+  inline: boolean;
+  width?: number;
+  height?: number;
+  created_at: string;
+  /** Who claimed it for a message (see `claimAttachments`); null while no message uses it. */
+  claimed_by: string | null;
+  /** The seq of the message that carries it, once that is known. */
+  message_seq: number | null;
 }
 
 export interface Store {
@@ -102,6 +139,11 @@ export interface Store {
   addMember(groupId: string, userId: string): Promise<boolean>;
   /** Removes a member; false when not one. */
   removeMember(groupId: string, userId: string): Promise<boolean>;
+  /**
+   * Removes a member as a leave; when they own the group, ownership passes in the same step to
+   * the longest-standing admin, else member, who gets role `owner` and becomes `owner_id`.
+   */
+  leaveGroup(groupId: string, userId: string): Promise<Leave>;
   isMember(groupId: string, userId: string): Promise<boolean>;
   /** The groups a user belongs to, oldest membership first. */
   groupsOfUser(userId: string): Promise<StoredGroup[]>;
@@ -158,6 +200,30 @@ export interface Store {
   ): Promise<Map<string, number>>;
   /** Every member's read position in a group (absent = 0). */
   readSeqsOfGroup(groupId: string): Promise<Map<string, number>>;
+
+  /** §5: records an upload (unclaimed). */
+  createAttachment(attachment: StoredAttachment): Promise<void>;
+  /** The stored attachments among `ids`, in the order of `ids`. */
+  attachmentsByIds(ids: string[]): Promise<StoredAttachment[]>;
+  /**
+   * Claims every id for `claimant`, atomically all or none; answers null on success, else an id
+   * that is not stored or is claimed by another claimant (then nothing changed).
+   */
+  claimAttachments(ids: string[], claimant: string): Promise<string | null>;
+  /** Undoes `claimant`'s claim on these ids (a send that failed after claiming). */
+  releaseAttachments(ids: string[], claimant: string): Promise<void>;
+  /** Records the seq of the message that carries these attachments. */
+  setAttachmentsSeq(ids: string[], seq: number): Promise<void>;
+  /** Unclaimed attachments created before `createdBefore` (ISO time), oldest first. */
+  unclaimedAttachments(
+    createdBefore: string,
+    limit: number,
+  ): Promise<StoredAttachment[]>;
+  /** Deletes an attachment's record; with `onlyUnclaimed`, only while unclaimed. */
+  deleteAttachment(
+    id: string,
+    options?: { onlyUnclaimed?: boolean },
+  ): Promise<boolean>;
 
   /** True when the database answers. */
   healthy(): Promise<boolean>;

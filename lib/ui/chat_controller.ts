@@ -129,15 +129,17 @@ export class ChatController {
   }
 
   /**
-   * Sends text to the open group, as a reply when one is being written: shown at once as
+   * Sends text (and uploaded files) to the open group, as a reply when one is being written: shown at once as
    * pending, sent now or after reconnecting.
    */
-  send(text: string): SendResult {
+  send(text: string, attachmentIds: readonly string[] = []): SendResult {
     const { model, gateway, clock } = this.#o;
     const groupId = model.activeGroupId.value;
     const body = text.trim();
     if (!groupId) return { ok: false, error: "Open a group first." };
-    if (!body) return { ok: false, error: "Type a message first." };
+    if (!body && !attachmentIds.length) {
+      return { ok: false, error: "Type a message first." };
+    }
     if (body.length > limits.maxTextChars) {
       return {
         ok: false,
@@ -152,6 +154,7 @@ export class ChatController {
       nonce,
       clock.now(),
       replyTo,
+      attachmentIds,
     );
     if (!entry) {
       return {

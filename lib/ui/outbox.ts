@@ -14,6 +14,8 @@ export interface OutboxEntry {
   readonly status: "pending" | "failed";
   readonly error: string | null;
   readonly queued_at: number;
+  /** §5: uploads the message carries (absent when none). */
+  readonly attachment_ids?: readonly string[];
   /** §4: the seq of the message this one replies to. */
   readonly reply_to?: number;
 }
@@ -32,6 +34,7 @@ export class Outbox {
     nonce: string,
     now: number,
     replyTo?: number,
+    attachmentIds: readonly string[] = [],
   ): OutboxEntry | null {
     if (this.entries.value.size >= this.max) return null;
     const entry: OutboxEntry = {
@@ -41,6 +44,7 @@ export class Outbox {
       status: "pending",
       error: null,
       queued_at: now,
+      ...(attachmentIds.length ? { attachment_ids: attachmentIds } : {}),
       ...(replyTo ? { reply_to: replyTo } : {}),
     };
     setIn(this.entries, nonce, entry);

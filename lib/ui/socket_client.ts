@@ -156,6 +156,9 @@ export class SocketClient {
       group_id: entry.group_id,
       text: entry.text,
       nonce: entry.nonce,
+      ...(entry.attachment_ids
+        ? { attachment_ids: [...entry.attachment_ids] }
+        : {}),
       ...(entry.reply_to ? { reply_to: entry.reply_to } : {}),
     });
     if (!sent) this.#armSendTimer(nonce);

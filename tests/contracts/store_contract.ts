@@ -8,7 +8,9 @@ import type {
   StoredSession,
   StoredUser,
 } from "../../lib/store/store.ts";
+import { attachmentCases } from "./_store_contract_attachments.ts";
 import { groupCases } from "./_store_contract_groups.ts";
+import { leaveCases } from "./_store_contract_leave.ts";
 import { eventCases } from "./_store_contract_events.ts";
 import { messageCases } from "./_store_contract_messages.ts";
 import { roleCases } from "./_store_contract_roles.ts";
@@ -49,7 +51,9 @@ export function storeContract(
   sessionCases(test);
   groupCases(test);
   messageCases(test);
+  attachmentCases(test);
   roleCases(test);
+  leaveCases(test);
   eventCases(test);
   test("healthy() answers true while the database answers", async (store) => {
     assert.equal(await store.healthy(), true);

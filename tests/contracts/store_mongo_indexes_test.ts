@@ -20,6 +20,7 @@ import {
   testDbName,
 } from "../helpers/ferretdb_server.ts";
 import { group, messages, user } from "./_store_fixtures.ts";
+import { attachment } from "./_store_contract_attachments.ts";
 
 /** One query: a collection, its filter split by kind, and its sort. */
 interface Query {
@@ -189,6 +190,26 @@ async function everyMethod(store: Store): Promise<void> {
     bob.id,
   ]);
   await store.removeMember(g.id, bob.id);
+  // The owner's leave passes ownership on (a transfer), then the last member leaves.
+  const g2 = group(ann.id);
+  await store.createGroup(g2);
+  await store.addMember(g2.id, bob.id);
+  await store.setRole(g2.id, bob.id, "admin");
+  await store.leaveGroup(g2.id, ann.id);
+  await store.groupById(g2.id);
+  await store.leaveGroup(g2.id, bob.id);
+  // §5: each attachment method down the path that queries (a claim refused, a sweep).
+  const [a, b] = [attachment({ minute: 1 }), attachment({ minute: 2 })];
+  await store.createAttachment(a);
+  await store.createAttachment({ ...b, claimed_by: "m:0" });
+  await store.attachmentsByIds([a.id, b.id]);
+  await store.claimAttachments([a.id, b.id], "m:1");
+  await store.claimAttachments([a.id], "m:1");
+  await store.setAttachmentsSeq([a.id], 6);
+  await store.releaseAttachments([a.id], "m:1");
+  await store.unclaimedAttachments(new Date().toISOString(), 10);
+  await store.deleteAttachment(a.id, { onlyUnclaimed: true });
+  await store.deleteAttachment(b.id);
 }
 
 /** Methods that may only insert: no query to serve (their unique indexes are in the contract). */

@@ -30,8 +30,8 @@ export async function tempKvPath(): Promise<string> {
 /** Starts `main.ts` with the given environment on a free port (or `PORT` if given). */
 export async function startServerProcess(
   env: Record<string, string>,
-  /** Another entry point than `main.ts`, e.g. the bundled single file. */
-  options: { entry?: string } = {},
+  /** Another entry point than `main.ts` (the bundled single file), or extra deno flags. */
+  options: { entry?: string; denoFlags?: string[] } = {},
 ): Promise<ServerProcess> {
   const fullEnv = {
     PORT: "0",
@@ -44,7 +44,7 @@ export async function startServerProcess(
   const child = new Deno.Command(Deno.execPath(), {
     args: options.entry
       ? ["run", "-A", "--unstable-kv", options.entry]
-      : ["run", "-A", "--no-check", mainPath],
+      : ["run", "-A", "--no-check", ...options.denoFlags ?? [], mainPath],
     env: fullEnv,
     stdout: "piped",
     stderr: "piped",

@@ -80,6 +80,21 @@ Deno.test(
       );
 
       await t.step(
+        "an ATTACHMENTS_DIR that cannot be a folder names ATTACHMENTS_DIR",
+        async () => {
+          const file = `${dirname(kvPath)}/not-a-folder`;
+          await Deno.writeTextFile(file, "");
+          assertFailedToStart(
+            await runMain({
+              KV_PATH: kvPath,
+              ATTACHMENTS_DIR: `${file}/files`,
+            }),
+            /Cannot open the attachments folder .*not-a-folder\/files: .*\(check ATTACHMENTS_DIR\)$/,
+          );
+        },
+      );
+
+      await t.step(
         "a KV file whose lock never clears names KV_PATH",
         async () => {
           const locked = `${dirname(kvPath)}/locked.kv`;

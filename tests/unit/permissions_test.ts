@@ -1,6 +1,10 @@
 /** The §6 rules of "may this user do this here", without I/O. */
 import assert from "node:assert/strict";
-import { type Action, allowed } from "../../lib/core/permissions.ts";
+import {
+  type Action,
+  allowed,
+  effectiveRole,
+} from "../../lib/core/permissions.ts";
 
 const managing: Action[] = [
   "update_group",
@@ -61,4 +65,19 @@ Deno.test("allowed() refuses every administrative action in a direct group, to a
       );
     }
   }
+});
+
+Deno.test("effectiveRole() makes the group's owner_id the one owner: a stored owner who is not it counts as a member", () => {
+  const group = {
+    id: "g",
+    name: "g",
+    public: false,
+    owner_id: "heir",
+    created_at: "2024-01-01T00:00:00.000Z",
+    invite_code: "code",
+  };
+  assert.equal(effectiveRole(group, "heir", "admin"), "owner");
+  assert.equal(effectiveRole(group, "former", "owner"), "member");
+  assert.equal(effectiveRole(group, "someone", "admin"), "admin");
+  assert.equal(effectiveRole(group, "heir", null), null);
 });

@@ -1,0 +1,117 @@
+/**
+ * The store's attachment records on Deno KV (§5). Claims and sweeps race across processes, so
+ * each is one atomic commit checked against the versionstamps it read, retried on conflict.
+ */
+import type { StoredAttachment } from "./store.ts";
+import * as keys from "./_kv_keys.ts";
+import { getManyEntries, getManyValues } from "./_kv_reads.ts";
+import { retryWhileLocked } from "./_kv_retry.ts";
+
+const commit = (op: Deno.AtomicOperation) =>
+  retryWhileLocked(() => op.commit());
+
+/** Attachment records on one KV handle. */
+export class KvAttachments {
+  constructor(private readonly kv: Deno.Kv) {}
+
+  async create(a: StoredAttachment): Promise<void> {
+    const key = keys.attachmentKey(a.id);
+    const op = this.kv.atomic().check({ key, versionstamp: null }).set(key, a);
+    if (a.claimed_by === null) {
+      op.set(keys.unclaimedAttachmentKey(a.created_at, a.id), a.id);
+    }
+    const res = await commit(op);
+    if (!res.ok) throw new Error(`Cannot create attachment ${a.id}: it exists`);
+  }
+
+  byIds(ids: string[]): Promise<StoredAttachment[]> {
+    return getManyValues<StoredAttachment>(
+      this.kv,
+      ids.map(keys.attachmentKey),
+    );
+  }
+
+  async claim(ids: string[], claimant: string): Promise<string | null> {
+    const unique = [...new Set(ids)];
+    while (true) {
+      const entries = await getManyEntries<StoredAttachment>(
+        this.kv,
+        unique.map(keys.attachmentKey),
+      );
+      const op = this.kv.atomic();
+      for (const [i, entry] of entries.entries()) {
+        const a = entry.value;
+        if (a === null) return unique[i];
+        if (a.claimed_by !== null && a.claimed_by !== claimant) {
+          return unique[i];
+        }
+        op.check(entry)
+          .set(entry.key, { ...a, claimed_by: claimant })
+          .delete(keys.unclaimedAttachmentKey(a.created_at, a.id));
+      }
+      if ((await commit(op)).ok) return null;
+    }
+  }
+
+  async release(ids: string[], claimant: string): Promise<void> {
+    await this.#update(
+      ids,
+      (a) =>
+        a.claimed_by === claimant
+          ? { ...a, claimed_by: null, message_seq: null }
+          : null,
+    );
+  }
+
+  async setSeq(ids: string[], seq: number): Promise<void> {
+    await this.#update(ids, (a) => ({ ...a, message_seq: seq }));
+  }
+
+  async unclaimed(
+    createdBefore: string,
+    limit: number,
+  ): Promise<StoredAttachment[]> {
+    const n = Math.floor(limit);
+    if (!(n > 0)) return [];
+    const ids: string[] = [];
+    const iter = this.kv.list<string>({
+      prefix: keys.unclaimedAttachmentsPrefix,
+      end: [...keys.unclaimedAttachmentsPrefix, createdBefore],
+    }, { limit: n });
+    for await (const entry of iter) ids.push(entry.value);
+    return await this.byIds(ids);
+  }
+
+  async delete(id: string, onlyUnclaimed: boolean): Promise<boolean> {
+    const key = keys.attachmentKey(id);
+    while (true) {
+      const entry = await this.kv.get<StoredAttachment>(key);
+      const a = entry.value;
+      if (a === null) return false;
+      if (onlyUnclaimed && a.claimed_by !== null) return false;
+      const op = this.kv.atomic().check(entry).delete(key)
+        .delete(keys.unclaimedAttachmentKey(a.created_at, a.id));
+      if ((await commit(op)).ok) return true;
+    }
+  }
+
+  /** Applies `change` to each stored record (null = leave it), each atomically. */
+  async #update(
+    ids: string[],
+    change: (a: StoredAttachment) => StoredAttachment | null,
+  ): Promise<void> {
+    for (const id of new Set(ids)) {
+      const key = keys.attachmentKey(id);
+      while (true) {
+        const entry = await this.kv.get<StoredAttachment>(key);
+        if (entry.value === null) break;
+        const next = change(entry.value);
+        if (next === null) break;
+        const op = this.kv.atomic().check(entry).set(key, next);
+        const unclaimedKey = keys.unclaimedAttachmentKey(next.created_at, id);
+        if (next.claimed_by === null) op.set(unclaimedKey, id);
+        if ((await commit(op)).ok) break;
+      }
+    }
+  }
+}
