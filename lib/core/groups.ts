@@ -1,7 +1,7 @@
 /** Groups and membership: create, join, leave, list, members. */
 import { topics } from "../bus/topics.ts";
 import type { BusEventOf } from "../protocol/bus_events.ts";
-import { ChatError, errors } from "../protocol/errors.ts";
+import { ChatError } from "../protocol/errors.ts";
 import type { Group, Member } from "../protocol/types.ts";
 import type { StoredGroup } from "../store/store.ts";
 import type { CoreDeps } from "./deps.ts";
