@@ -201,7 +201,9 @@ redisTest(
         REDIS_URL: redis.url,
         STARTUP_TIMEOUT_MS: "30000",
       });
-      await new Promise((r) => setTimeout(r, 2_000));
+      // Redis starts only once the instance has tried it and been turned away, however slowly
+      // the process starts on a busy machine.
+      await firstConnectionTo(redis.port);
       await redis.start();
       const server = await serving;
       try {
@@ -220,3 +222,17 @@ redisTest(
   },
   integration,
 );
+
+/**
+ * Accepts one connection on `port`, closes it at once (as a port nobody serves would refuse it)
+ * and stops listening: resolves when a client has tried the port.
+ */
+async function firstConnectionTo(port: number): Promise<void> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port });
+  try {
+    const conn = await listener.accept();
+    conn.close();
+  } finally {
+    listener.close();
+  }
+}
