@@ -6,29 +6,12 @@
  * for byte.
  */
 import assert from "node:assert/strict";
-import { dirname } from "node:path";
 import type { Page } from "playwright-core";
 import { integration } from "../helpers/fixture.ts";
 import { png } from "../helpers/images.ts";
-import {
-  redisIgnore,
-  type RedisServer,
-  startRedis,
-} from "../helpers/redis_server.ts";
-import {
-  type ServerProcess,
-  startServerProcess,
-  tempKvPath,
-} from "../helpers/server_process.ts";
-import {
-  browserIgnore,
-  type BrowserUser,
-  buildIslands,
-  launchUser,
-  screenshot,
-  until,
-} from "./_browser.ts";
+import { browserIgnore, launchUser, screenshot, until } from "./_browser.ts";
 import { createGroup, register } from "./_chat_page.ts";
+import { withTwoInstances } from "./_two_instances.ts";
 
 /** Puts files on the page as a clipboard paste into the message box. */
 async function pasteFiles(
@@ -88,20 +71,7 @@ Deno.test({
   ignore: browserIgnore,
   ...integration,
   async fn() {
-    await buildIslands();
-    const redis: RedisServer | null = redisIgnore ? null : await startRedis();
-    const kvPath = await tempKvPath();
-    const env = (id: string): Record<string, string> => ({
-      KV_PATH: kvPath,
-      INSTANCE_ID: id,
-      MAX_UPLOAD_BYTES: String(1024 * 1024),
-      ...(redis ? { REDIS_URL: redis.url } : {}),
-    });
-    const servers: ServerProcess[] = [];
-    const browsers: BrowserUser[] = [];
-    try {
-      servers.push(await startServerProcess(env("n1")));
-      servers.push(redis ? await startServerProcess(env("n2")) : servers[0]);
+    await withTwoInstances(async ({ servers, browsers }) => {
       const alice = await launchUser();
       const bob = await launchUser();
       browsers.push(alice, bob);
@@ -213,14 +183,6 @@ Deno.test({
         !/status of 413/.test(p)
       );
       assert.deepStrictEqual(unexpected, []);
-    } catch (err) {
-      for (const user of browsers) console.error(user.problems.join("\n"));
-      throw err;
-    } finally {
-      await Promise.all(browsers.map((u) => u.close()));
-      await Promise.all([...new Set(servers)].map((s) => s.stop()));
-      await redis?.kill();
-      await Deno.remove(dirname(kvPath), { recursive: true }).catch(() => {});
-    }
+    }, { MAX_UPLOAD_BYTES: String(1024 * 1024) });
   },
 });

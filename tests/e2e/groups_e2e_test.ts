@@ -8,26 +8,8 @@
  * by a recorder in the page), and a muted DM does not.
  */
 import assert from "node:assert/strict";
-import { dirname } from "node:path";
 import { integration } from "../helpers/fixture.ts";
-import {
-  redisIgnore,
-  type RedisServer,
-  startRedis,
-} from "../helpers/redis_server.ts";
-import {
-  type ServerProcess,
-  startServerProcess,
-  tempKvPath,
-} from "../helpers/server_process.ts";
-import {
-  browserIgnore,
-  type BrowserUser,
-  buildIslands,
-  launchUser,
-  screenshot,
-  until,
-} from "./_browser.ts";
+import { browserIgnore, launchUser, screenshot, until } from "./_browser.ts";
 import {
   createGroup,
   markDocument,
@@ -37,6 +19,7 @@ import {
   seeOnce,
   send,
 } from "./_chat_page.ts";
+import { withTwoInstances } from "./_two_instances.ts";
 import {
   acceptDialogs,
   clickLastNotification,
@@ -55,19 +38,7 @@ Deno.test({
   ignore: browserIgnore,
   ...integration,
   async fn(t) {
-    await buildIslands();
-    const redis: RedisServer | null = redisIgnore ? null : await startRedis();
-    const kvPath = await tempKvPath();
-    const env = (id: string): Record<string, string> => ({
-      KV_PATH: kvPath,
-      INSTANCE_ID: id,
-      ...(redis ? { REDIS_URL: redis.url } : {}),
-    });
-    const servers: ServerProcess[] = [];
-    const browsers: BrowserUser[] = [];
-    try {
-      servers.push(await startServerProcess(env("n1")));
-      servers.push(redis ? await startServerProcess(env("n2")) : servers[0]);
+    await withTwoInstances(async ({ servers, browsers }) => {
       const [n1, n2] = servers.map((s) => s.url);
       for (let i = 0; i < 3; i++) browsers.push(await launchUser());
       const bob = browsers[1];
@@ -319,15 +290,6 @@ Deno.test({
           );
         },
       );
-    } catch (err) {
-      for (const u of browsers) console.error(u.problems.join("\n"));
-      for (const s of new Set(servers)) console.error(s.output().slice(-3000));
-      throw err;
-    } finally {
-      await Promise.all(browsers.map((u) => u.close()));
-      await Promise.all([...new Set(servers)].map((s) => s.stop()));
-      await redis?.kill();
-      await Deno.remove(dirname(kvPath), { recursive: true }).catch(() => {});
-    }
+    });
   },
 });

@@ -6,26 +6,9 @@
  * page must show exactly what a fresh load shows. Screenshots land in tests/.artifacts/screenshots/.
  */
 import assert from "node:assert/strict";
-import { dirname } from "node:path";
 import { integration } from "../helpers/fixture.ts";
-import {
-  redisIgnore,
-  type RedisServer,
-  startRedis,
-} from "../helpers/redis_server.ts";
-import {
-  type ServerProcess,
-  startServerProcess,
-  tempKvPath,
-} from "../helpers/server_process.ts";
-import {
-  browserIgnore,
-  type BrowserUser,
-  buildIslands,
-  launchUser,
-  screenshot,
-  until,
-} from "./_browser.ts";
+import { startServerProcess } from "../helpers/server_process.ts";
+import { browserIgnore, launchUser, screenshot, until } from "./_browser.ts";
 import {
   connection,
   createGroup,
@@ -38,6 +21,7 @@ import {
   send,
   submitCredentials,
 } from "./_chat_page.ts";
+import { withTwoInstances } from "./_two_instances.ts";
 import {
   act,
   chip,
@@ -55,19 +39,7 @@ Deno.test({
   ignore: browserIgnore,
   ...integration,
   async fn(t) {
-    await buildIslands();
-    const redis: RedisServer | null = redisIgnore ? null : await startRedis();
-    const kvPath = await tempKvPath();
-    const env = (id: string): Record<string, string> => ({
-      KV_PATH: kvPath,
-      INSTANCE_ID: id,
-      ...(redis ? { REDIS_URL: redis.url } : {}),
-    });
-    const servers: ServerProcess[] = [];
-    const browsers: BrowserUser[] = [];
-    try {
-      servers.push(await startServerProcess(env("n1")));
-      servers.push(redis ? await startServerProcess(env("n2")) : servers[0]);
+    await withTwoInstances(async ({ servers, browsers }) => {
       const alice = await launchUser();
       browsers.push(alice);
       const bob = await launchUser();
@@ -468,29 +440,6 @@ Deno.test({
           );
         },
       );
-    } catch (err) {
-      for (const [i, server] of servers.entries()) {
-        console.error(
-          `--- n${i + 1} output ---\n${server.output().slice(-3000)}`,
-        );
-      }
-      for (const [i, browser] of browsers.entries()) {
-        const notice = await browser.page.locator(".notice").textContent({
-          timeout: 500,
-        }).catch(() => null);
-        if (notice) console.error(`--- browser ${i + 1} notice: ${notice}`);
-        if (browser.problems.length) {
-          console.error(
-            `--- browser ${i + 1} ---\n${browser.problems.join("\n")}`,
-          );
-        }
-      }
-      throw err;
-    } finally {
-      await Promise.all(browsers.map((u) => u.close()));
-      await Promise.all([...new Set(servers)].map((s) => s.stop()));
-      await redis?.kill();
-      await Deno.remove(dirname(kvPath), { recursive: true }).catch(() => {});
-    }
+    });
   },
 });
