@@ -10,6 +10,7 @@
  * FerretDB, which panics) does not count.
  */
 import { MongoClient } from "mongodb";
+import { freePort } from "./free_port.ts";
 
 /** A MongoDB-protocol server for one test. */
 export interface MongoServer {
@@ -215,13 +216,6 @@ async function startFerretdb(bin: string): Promise<MongoServer> {
     },
     output: () => log,
   };
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 interface SpawnOptions {

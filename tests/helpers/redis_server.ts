@@ -4,6 +4,7 @@
  * (or `redisIgnore`), which skips them with a printed reason when `redis-server` is not
  * installed, unless `REQUIRE_REDIS=1`.
  */
+import { freePort } from "./free_port.ts";
 
 /** A running private Redis. */
 export interface RedisServer {
@@ -116,13 +117,6 @@ export async function startRedis(
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 async function spawn(

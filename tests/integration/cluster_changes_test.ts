@@ -15,6 +15,7 @@ import { type Frame, GatewayClient } from "../helpers/gateway_client.ts";
 import { fullHistory, waitFor } from "../helpers/history.ts";
 import { redisTest } from "../helpers/redis_server.ts";
 import { assertRevsFrom, isGroupEvent, Replica } from "../helpers/replica.ts";
+import { kvDump } from "../helpers/kv_dump.ts";
 
 /** Rate limits out of the way: these cases are about ordering and crashes, not throttling. */
 const unthrottled = {
@@ -57,25 +58,6 @@ async function redisDump(redis: Redis): Promise<string> {
     }
   } while (cursor !== "0");
   return out.join("\n");
-}
-
-/** Every value the shared KV file holds, as text. */
-async function kvDump(kvPath: string): Promise<string> {
-  const kv = await Deno.openKv(kvPath);
-  try {
-    const out: string[] = [];
-    for await (const entry of kv.list({ prefix: [] })) {
-      out.push(
-        JSON.stringify(
-          entry.value,
-          (_, v) => typeof v === "bigint" ? String(v) : v,
-        ),
-      );
-    }
-    return out.join("\n");
-  } finally {
-    kv.close();
-  }
 }
 
 redisTest(

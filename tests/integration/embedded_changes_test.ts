@@ -13,25 +13,7 @@ import {
   startServerProcess,
   tempKvPath,
 } from "../helpers/server_process.ts";
-
-/** Every value in the KV file, as text. */
-async function kvDump(kvPath: string): Promise<string> {
-  const kv = await Deno.openKv(kvPath);
-  try {
-    const out: string[] = [];
-    for await (const entry of kv.list({ prefix: [] })) {
-      out.push(
-        JSON.stringify(
-          entry.value,
-          (_, v) => typeof v === "bigint" ? String(v) : v,
-        ),
-      );
-    }
-    return out.join("\n");
-  } finally {
-    kv.close();
-  }
-}
+import { kvDump } from "../helpers/kv_dump.ts";
 
 Deno.test("§4 on the embedded bus and store", integration, async (t) => {
   const kvPath = await tempKvPath();
