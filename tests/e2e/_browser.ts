@@ -6,6 +6,7 @@
  */
 import { chromium } from "playwright-core";
 import type { BrowserContext, Page } from "playwright-core";
+import assert from "node:assert/strict";
 
 /** The browser the tests drive: Debian's package, never Playwright's download. */
 export const chromiumPath = "/usr/bin/chromium";
@@ -69,6 +70,14 @@ export interface BrowserUser {
   problems: string[];
   /** Closes the browser and removes the profile. */
   close(): Promise<void>;
+}
+
+/** Fails when any of the users' pages threw an uncaught error. */
+export function assertNoPageThrew(users: BrowserUser[]): void {
+  const thrown = users.flatMap((u) =>
+    u.problems.filter((p) => p.startsWith("pageerror"))
+  );
+  assert.deepEqual(thrown, [], "no page threw");
 }
 
 /** Starts a browser for one user with a fresh temporary profile. */

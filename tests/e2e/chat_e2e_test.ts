@@ -7,7 +7,13 @@
 import assert from "node:assert/strict";
 import { integration } from "../helpers/fixture.ts";
 import { startServerProcess } from "../helpers/server_process.ts";
-import { browserIgnore, launchUser, screenshot, until } from "./_browser.ts";
+import {
+  assertNoPageThrew,
+  browserIgnore,
+  launchUser,
+  screenshot,
+  until,
+} from "./_browser.ts";
 import {
   connection,
   createGroup,
@@ -320,10 +326,7 @@ Deno.test({
           await p.waitForURL(/\/login$/);
           await p.locator("#username").waitFor();
           await screenshot(p, "phone-login-dark");
-          const thrown = browsers.flatMap((u) =>
-            u.problems.filter((p) => p.startsWith("pageerror"))
-          );
-          assert.deepEqual(thrown, [], "no page threw");
+          assertNoPageThrew(browsers);
         },
       );
 

@@ -8,7 +8,13 @@
 import assert from "node:assert/strict";
 import { integration } from "../helpers/fixture.ts";
 import { startServerProcess } from "../helpers/server_process.ts";
-import { browserIgnore, launchUser, screenshot, until } from "./_browser.ts";
+import {
+  assertNoPageThrew,
+  browserIgnore,
+  launchUser,
+  screenshot,
+  until,
+} from "./_browser.ts";
 import {
   connection,
   createGroup,
@@ -352,10 +358,7 @@ Deno.test({
           await target.getByRole("button", { name: "Reply" }).click();
           await p.getByTestId("reply-bar").waitFor();
           await screenshot(p, "phone-replying-dark");
-          const thrown = browsers.flatMap((u) =>
-            u.problems.filter((x) => x.startsWith("pageerror"))
-          );
-          assert.deepEqual(thrown, [], "no page threw");
+          assertNoPageThrew(browsers);
         },
       );
 
