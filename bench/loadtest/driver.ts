@@ -8,6 +8,7 @@
 import { listenerCounts, type PlanShape, planSockets } from "./plan.ts";
 import { cpuMicros, rssBytes, totalCpuMicros } from "./proc.ts";
 import { type LatencySummary, summarize } from "./stats.ts";
+import { type Frame, gatewayWire, type Wire, wireFor } from "./wire.ts";
 
 export interface DriverConfig {
   shape: PlanShape;
@@ -21,6 +22,8 @@ export interface DriverConfig {
   size: number;
   maxP99Ms: number;
   serverPids: number[];
+  /** How frames travel: gateway JSON (default) or inside Socket.IO's protocol. */
+  wire?: "gateway" | "socketio";
 }
 
 export interface StepResult {
@@ -82,9 +85,18 @@ class Tally {
 
 const tallies: Tally[] = [];
 const refusedBy: Record<string, number> = {};
+let wire: Wire = gatewayWire;
+
+/** Decodes a server text, answering the wire's own control messages; the frame it held, if any. */
+function receive(socket: WebSocket, text: string): Frame | null {
+  const { frame, reply } = wire.decode(text);
+  if (reply !== null) socket.send(reply);
+  return frame;
+}
 
 function onFrame(client: Client, data: string): void {
-  const frame = JSON.parse(data);
+  const frame = receive(client.socket, data);
+  if (!frame) return;
   if (frame.type === "message") {
     const now = performance.now();
     const [step, , sentAt] = String(frame.message.nonce).split("/");
@@ -113,9 +125,9 @@ function open(url: string, token: string | undefined): Promise<WebSocket> {
   const socket = new (WebSocket as any)(url, init) as WebSocket;
   return new Promise((resolve, reject) => {
     socket.onmessage = (e) => {
-      const frame = JSON.parse(e.data);
-      if (frame.type === "ready") resolve(socket);
-      else if (frame.type === "error") {
+      const frame = receive(socket, e.data);
+      if (frame?.type === "ready") resolve(socket);
+      else if (frame?.type === "error") {
         reject(new Error(`not ready: ${e.data}`));
       }
     };
@@ -132,11 +144,11 @@ async function connect(config: DriverConfig, index: number): Promise<Client> {
   const groups = plan.groups.map((g) => config.groupIds[g]);
   await new Promise<void>((resolve, reject) => {
     socket.onmessage = (e) => {
-      const frame = JSON.parse(e.data);
-      if (frame.type === "subscribed") resolve();
-      else if (frame.type === "error") reject(new Error(e.data));
+      const frame = receive(socket, e.data);
+      if (frame?.type === "subscribed") resolve();
+      else if (frame?.type === "error") reject(new Error(e.data));
     };
-    socket.send(JSON.stringify({ type: "subscribe", group_ids: groups }));
+    socket.send(wire.encode({ type: "subscribe", group_ids: groups }));
   });
   const client: Client = { socket, lastSeq: new Map(), groups, nextGroup: 0 };
   socket.onmessage = (e) => onFrame(client, e.data);
@@ -182,7 +194,7 @@ async function send(
       const groupId = sender.groups[sender.nextGroup++ % sender.groups.length];
       const nonce = `${step}/${sent}/${performance.now().toFixed(2)}`;
       sender.socket.send(
-        JSON.stringify({ type: "message", group_id: groupId, text, nonce }),
+        wire.encode({ type: "message", group_id: groupId, text, nonce }),
       );
       perGroup.set(groupId, (perGroup.get(groupId) ?? 0) + 1);
     }
@@ -263,6 +275,7 @@ function serverRss(pids: number[]): number {
 
 /** Runs one configuration end to end. */
 export async function drive(config: DriverConfig): Promise<DriverResult> {
+  wire = wireFor(config.wire ?? "gateway");
   const total = config.shape.users * config.shape.socketsPerUser;
   const half = Math.floor(total / 2);
   const clients = new Array<Client>(total);
