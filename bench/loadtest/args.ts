@@ -32,6 +32,11 @@ export interface LoadOptions {
   pids: number[];
   /** Run the bare `Deno.upgradeWebSocket` broadcast server in alternation (default true). */
   ceiling: boolean;
+  /**
+   * Also run Socket.IO 4 + its Redis adapter (`socketio/server.mjs`, on Node) in alternation;
+   * off by default (set by `--socketio`), since the first run installs its npm packages.
+   */
+  socketio?: boolean;
   /** Write a CPU profile of each started instance into this directory. */
   cpuProfDir: string | null;
   /** V8 flags for the started instances (`--v8-flags=...`), e.g. a young generation size. */
@@ -135,7 +140,7 @@ export const usage = `deno task loadtest [--shape one|two|idle|max] [flags]
   --rate MSG_PER_S  --size CHARS  --duration S  --rounds N
   --ramp FACTOR  --ramp-steps N  --max-p99 MS
   --url URL[,URL]  --pids PID[,PID]   target running instances (loopback only)
-  --no-ceiling   --cpu-prof DIR   --v8-flags --max-semi-space-size=2`;
+  --no-ceiling   --socketio   --cpu-prof DIR   --v8-flags --max-semi-space-size=2`;
 
 /** Parses the command line; throws an Error naming the flag for anything out of bounds. */
 export function parseLoadArgs(argv: string[]): LoadOptions {
@@ -145,7 +150,7 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
     if (!arg.startsWith("--")) throw new Error(`Unexpected argument: ${arg}`);
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (name === "no-ceiling" || name === "help") {
+    if (name === "no-ceiling" || name === "socketio" || name === "help") {
       flags.set(name, "true");
       continue;
     }
@@ -166,6 +171,7 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
     urls: [],
     pids: [],
     ceiling: !flags.delete("no-ceiling"),
+    socketio: flags.delete("socketio"),
     cpuProfDir: null,
     v8Flags: null,
   };

@@ -2,7 +2,7 @@
  * `deno task loadtest`: starts (or targets) Salvioris instances and a bare broadcast server,
  * drives the same socket plan against each in alternating rounds from a separate driver process,
  * and prints deliveries/s, losses, latency, server CPU per delivery and memory per socket, with
- * the ratio to the bare ceiling. Loopback only; every run is bounded and stops by itself.
+ * the ratio to the bare ceiling (and, with `--socketio`, to Socket.IO 4 + its Redis adapter). Loopback only; every run is bounded and stops by itself.
  * Its numbers are for comparing runs on one machine, never for tests to assert.
  */
 import { type LoadOptions, parseLoadArgs, stepRates } from "./args.ts";
@@ -16,6 +16,8 @@ import {
 } from "./processes.ts";
 import { formatReport, type Run, type TargetName } from "./report.ts";
 import { prepare } from "./setup.ts";
+import { prepareSocketio, startSocketio } from "./socketio/start_socketio.ts";
+import { wireFor } from "./wire.ts";
 
 let options: LoadOptions;
 try {
@@ -32,8 +34,17 @@ console.error(
   } msg/s, ${options.rounds} round(s); load average ${load()}`,
 );
 
+/** Socket.IO runs only when asked for and installable; otherwise the run goes on without it. */
+let socketio = false;
+if (options.socketio) {
+  const why = await prepareSocketio();
+  if (why) console.error(`socketio skipped: ${why}`);
+  socketio = !why;
+}
+
 async function targets(target: TargetName): Promise<Targets> {
   if (target === "bare") return await startBare();
+  if (target === "socketio") return await startSocketio(options.instances);
   if (options.urls.length) {
     return { urls: options.urls, pids: options.pids, stop: async () => {} };
   }
@@ -58,9 +69,13 @@ async function runOnce(target: TargetName, round: number): Promise<Run> {
       ...options,
       instances: target === "bare" ? 1 : running.urls.length,
     };
+    const wire = target === "socketio" ? "socketio" : "gateway";
     const config: DriverConfig = {
       shape,
-      wsUrls: running.urls.map((u) => u.replace(/^http/, "ws") + "/gateway"),
+      wire,
+      wsUrls: running.urls.map((u) =>
+        u.replace(/^http/, "ws") + wireFor(wire).path
+      ),
       tokens: prepared.tokens,
       groupIds: prepared.groupIds,
       rates: stepRates(options),
@@ -83,6 +98,7 @@ const runs: Run[] = [];
 for (let round = 1; round <= options.rounds; round++) {
   runs.push(await runOnce("salvioris", round));
   if (options.ceiling) runs.push(await runOnce("bare", round));
+  if (socketio) runs.push(await runOnce("socketio", round));
 }
 console.log(
   formatReport(runs, {

@@ -2,7 +2,10 @@
 import { type DriverResult, stepHeld, type StepResult } from "./driver.ts";
 import { median } from "./stats.ts";
 
-export type TargetName = "salvioris" | "bare";
+export type TargetName = "salvioris" | "bare" | "socketio";
+
+/** Salvioris is compared with each of these that ran: the bare ceiling, then Socket.IO. */
+const references = ["bare", "socketio"] as const;
 
 /** One driver run of one target in one round. */
 export interface Run {
@@ -106,6 +109,7 @@ export function formatReport(
     );
   }
   const hasBare = runs.some((r) => r.target === "bare");
+  const ran = references.filter((t) => runs.some((r) => r.target === t));
   lines.push("");
   for (
     const [label, which] of [
@@ -116,11 +120,11 @@ export function formatReport(
     const mem = (t: TargetName) => bytesPerSocket(runs, t, which) / 1024;
     lines.push(
       `${label}: salvioris ${fmt(mem("salvioris"), 1)} KB` +
-        (hasBare
-          ? `, bare ${fmt(mem("bare"), 1)} KB (ratio ${
-            fmt(mem("salvioris") / mem("bare"), 2)
+        ran.map((t) =>
+          `, ${t} ${fmt(mem(t), 1)} KB (ratio ${
+            fmt(mem("salvioris") / mem(t), 2)
           })`
-          : ""),
+        ).join(""),
     );
   }
   const connectCost = (t: TargetName) =>
@@ -132,7 +136,7 @@ export function formatReport(
   lines.push(
     `server CPU per socket opened, identified and subscribed: salvioris ${
       fmt(connectCost("salvioris"))
-    } µs${hasBare ? `, bare ${fmt(connectCost("bare"))} µs` : ""}`,
+    } µs${ran.map((t) => `, ${t} ${fmt(connectCost(t))} µs`).join("")}`,
   );
   const refusals = runs.filter((r) => Object.keys(r.result.refusedBy).length)
     .map((r) =>
@@ -150,12 +154,29 @@ export function formatReport(
       );
     }
   }
+  if (ran.includes("socketio")) {
+    for (const s of all.filter((r) => r.target === "salvioris")) {
+      const io = all.find((r) => r.target === "socketio" && r.rate === s.rate);
+      if (!io) continue;
+      lines.push(
+        `at ${s.rate} msg/s: CPU per delivery ${
+          fmt(s.cpuMicrosPerDelivery / io.cpuMicrosPerDelivery, 2)
+        }× Socket.IO's, p99 ${fmt(s.p99 / io.p99, 2)}×`,
+      );
+    }
+  }
   if (options.ramp) {
     const held = (t: TargetName) => highestHeld(runs, t, options.maxP99Ms);
     lines.push(
       `highest deliveries/s with p99 ≤ ${options.maxP99Ms} ms: salvioris ${
         fmt(held("salvioris"))
-      }${hasBare ? `, bare ${fmt(held("bare"))}` : ""}`,
+      }${
+        ran.map((t) =>
+          `, ${t} ${fmt(held(t))} (salvioris ${
+            fmt(held("salvioris") / held(t), 2)
+          }×)`
+        ).join("")
+      }`,
     );
   }
   return lines.join("\n");

@@ -106,3 +106,14 @@ Deno.test("parseLoadArgs() passes V8 flags to started instances only in the --fl
     /expected --flag/,
   );
 });
+
+Deno.test("parseLoadArgs() adds the Socket.IO target only with --socketio", () => {
+  assert.equal(parseLoadArgs([]).socketio, false);
+  const options = parseLoadArgs(["--shape", "two", "--socketio"]);
+  assert.equal(options.socketio, true);
+  assert.equal(
+    options.instances,
+    2,
+    "as many Socket.IO instances as the shape",
+  );
+});
