@@ -5,11 +5,15 @@
  * message → a `message` frame broadcast to the room, ping → pong), each gateway frame carried as
  * the Socket.IO event `frame` (`42["frame",{...}]` on the wire, both ways).
  *
- * Per-room seq comes from Redis `INCR`, so it stays one sequence across instances, as a real
- * Socket.IO chat needs it to (a local counter would give two instances colliding seqs). No
- * authentication, validation or persistence, like the bare server.
+ * Per-room order, as the load driver checks it: Socket.IO delivers a broadcast to its own
+ * instance's sockets at once and to the others through Redis, so two instances numbering one
+ * room (even from one Redis `INCR`) deliver out of seq order. Each room therefore has an owner
+ * instance (a hash of its id) that numbers and broadcasts its messages; the other instance
+ * forwards a message to it with `serverSideEmit`, one more Redis hop. No authentication,
+ * validation or persistence, like the bare server.
  *
- * Run with Node 20+: `REDIS_URL=redis://… PORT=0 node server.mjs`; prints its port. Started by
+ * Run with Node 20+: `REDIS_URL=redis://… INSTANCE_INDEX=0 INSTANCE_COUNT=1 PORT=0 node
+ * server.mjs`; prints its port. Started by
  * `deno task loadtest --socketio` from a cache folder holding its node_modules.
  */
 import { createServer } from "node:http";
@@ -27,10 +31,10 @@ if (!redisUrl) {
   console.error("socketio bench server: REDIS_URL is required");
   process.exit(2);
 }
-const instance = process.env.INSTANCE_ID ?? "sio";
+const index = Number(process.env.INSTANCE_INDEX ?? 0);
+const count = Number(process.env.INSTANCE_COUNT ?? 1);
 const pub = new Redis(redisUrl);
 const sub = pub.duplicate();
-const seqKey = (groupId) => `sio-bench:seq:${groupId}`;
 
 const http = createServer((_req, res) => res.end("socket.io broadcast server"));
 const io = new Server(http, {
@@ -47,28 +51,44 @@ const ready = {
   groups: [],
 };
 const author = { id: "socketio", username: "socketio" };
+/** Last seq of each room this instance owns. */
+const seqs = new Map();
 let ids = 0;
 
-async function onSubscribe(socket, groupIds) {
+/** The instance that numbers a room's messages: a string hash of its id. */
+function ownerOf(groupId) {
+  let hash = 0;
+  for (let i = 0; i < groupId.length; i++) {
+    hash = (hash * 31 + groupId.charCodeAt(i)) | 0;
+  }
+  return Math.abs(hash) % count;
+}
+
+function onSubscribe(socket, groupIds) {
   socket.join(groupIds);
-  const heads = await pub.mget(groupIds.map(seqKey));
   socket.emit("frame", {
     type: "subscribed",
-    groups: groupIds.map((id, i) => ({
+    groups: groupIds.map((id) => ({
       group_id: id,
-      head_seq: Number(heads[i] ?? 0),
+      // Known to the owner only; the driver does not use it.
+      head_seq: seqs.get(id) ?? 0,
       online_user_ids: [],
     })),
   });
 }
 
-async function onMessage(frame) {
-  const seq = await pub.incr(seqKey(frame.group_id));
+function onMessage(frame) {
+  if (ownerOf(frame.group_id) !== index) {
+    io.serverSideEmit("forward", frame);
+    return;
+  }
+  const seq = (seqs.get(frame.group_id) ?? 0) + 1;
+  seqs.set(frame.group_id, seq);
   io.to(frame.group_id).emit("frame", {
     type: "message",
     group_id: frame.group_id,
     message: {
-      id: `${instance}-${++ids}`,
+      id: `sio${index}-${++ids}`,
       group_id: frame.group_id,
       seq,
       author,
@@ -79,19 +99,24 @@ async function onMessage(frame) {
   });
 }
 
+// Every other instance hears a forward; only the room's owner acts on it.
+io.on("forward", (frame) => {
+  if (ownerOf(frame.group_id) === index) onMessage(frame);
+});
+
 io.on("connection", (socket) => {
   socket.emit("frame", hello);
   socket.emit("frame", ready);
   socket.on("frame", (frame) => {
-    const done = frame?.type === "subscribe"
-      ? onSubscribe(socket, frame.group_ids)
-      : frame?.type === "message"
-      ? onMessage(frame)
-      : frame?.type === "ping"
-      ? socket.emit("frame", { type: "pong", ref: frame.ref })
-      : null;
-    // A bench server: a failed Redis call drops the socket rather than the process.
-    if (done instanceof Promise) done.catch(() => socket.disconnect(true));
+    try {
+      if (frame.type === "subscribe") onSubscribe(socket, frame.group_ids);
+      else if (frame.type === "message") onMessage(frame);
+      else if (frame.type === "ping") {
+        socket.emit("frame", { type: "pong", ref: frame.ref });
+      }
+    } catch {
+      socket.disconnect(true); // a bad frame, as the bare server closes on one
+    }
   });
 });
 

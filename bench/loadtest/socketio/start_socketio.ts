@@ -128,7 +128,8 @@ export async function startSocketio(count: number): Promise<Targets> {
     for (let i = 0; i < count; i++) {
       const { child, port } = await startNode({
         REDIS_URL: redis.url,
-        INSTANCE_ID: `sio${i + 1}`,
+        INSTANCE_INDEX: String(i),
+        INSTANCE_COUNT: String(count),
       });
       children.push(child);
       ports.push(port);
