@@ -58,8 +58,10 @@ async function readOrEmpty(path: string): Promise<string> {
 export async function prepareSocketio(): Promise<string | null> {
   const node = await run("node", ["--version"]);
   if (!node.ok) return `node is not runnable (${node.text})`;
-  if (Number(node.text.match(/^v(\d+)/)?.[1] ?? 0) < 18) {
-    return `node ${node.text} is too old (18+ needed)`;
+  // Under `deno task`, a missing `node` may resolve to Deno's own shim, which answers "deno …".
+  const version = node.text.split("\n")[0];
+  if (Number(version.match(/^v(\d+)\./)?.[1] ?? 0) < 18) {
+    return `node --version answered "${version}", not Node 18+`;
   }
   if (!(await redisAvailable())) return "redis-server is not on PATH";
   const dir = cacheDir();
