@@ -2,7 +2,8 @@
  * `deno task loadtest`: starts (or targets) Salvioris instances and a bare broadcast server,
  * drives the same socket plan against each in alternating rounds from a separate driver process,
  * and prints deliveries/s, losses, latency, server CPU per delivery and memory per socket, with
- * the ratio to the bare ceiling (and, with `--socketio`, to Socket.IO 4 + its Redis adapter). Loopback only; every run is bounded and stops by itself.
+ * the ratio to the bare ceiling (and, with `--socketio`, to Socket.IO 4 + its Redis adapter).
+ * Loopback only; every run is bounded and stops by itself.
  * Its numbers are for comparing runs on one machine, never for tests to assert.
  */
 import { type LoadOptions, parseLoadArgs, stepRates } from "./args.ts";
