@@ -2,12 +2,8 @@
 import type { GroupChanges, StoredGroup } from "./store.ts";
 import { definedChanges } from "./_group_changes.ts";
 import * as keys from "./_kv_keys.ts";
-import { retryWhileLocked } from "./_kv_retry.ts";
+import { commit, retryWhileLocked } from "./_kv_retry.ts";
 import type { Membership } from "./_kv_roles.ts";
-
-function commit(op: Deno.AtomicOperation) {
-  return retryWhileLocked(() => op.commit());
-}
 
 /** Applies the given changes; the public index follows the flag in the same commit. */
 export async function updateGroup(

@@ -5,7 +5,7 @@
 import type { Role } from "../protocol/types.ts";
 import type { StoredMember } from "./store.ts";
 import * as keys from "./_kv_keys.ts";
-import { retryWhileLocked } from "./_kv_retry.ts";
+import { commit, retryWhileLocked } from "./_kv_retry.ts";
 import { getManyEntries, listEntries } from "./_kv_reads.ts";
 
 /** A membership record, under both `memberKey` and `userGroupKey`. */
@@ -17,10 +17,6 @@ export interface Membership {
 
 function get<T>(kv: Deno.Kv, key: Deno.KvKey): Promise<Deno.KvEntryMaybe<T>> {
   return retryWhileLocked(() => kv.get<T>(key));
-}
-
-function commit(op: Deno.AtomicOperation) {
-  return retryWhileLocked(() => op.commit());
 }
 
 /** A member's role, or null when not a member. */
