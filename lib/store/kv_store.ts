@@ -8,7 +8,6 @@ import type {
   GroupChanges,
   Leave,
   Store,
-  StoredAttachment,
   StoredEvent,
   StoredGroup,
   StoredMember,
@@ -16,7 +15,7 @@ import type {
   StoredUser,
 } from "./store.ts";
 import * as events from "./_kv_events.ts";
-import { KvAttachments } from "./_kv_attachments.ts";
+import { KvAttachmentStore } from "./kv_attachment_store.ts";
 import * as keys from "./_kv_keys.ts";
 import type { Membership } from "./_kv_roles.ts";
 import * as roles from "./_kv_roles.ts";
@@ -24,7 +23,7 @@ import * as groupAdmin from "./_kv_group_admin.ts";
 import * as leave from "./_kv_leave.ts";
 import { atomicChunks } from "./_kv_batches.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
-import { openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
+import { commit, openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
 import {
   getManyEntries,
   getManyValues,
@@ -34,13 +33,13 @@ import {
 
 /** The `Store` port on Deno KV. */
 export class KvStore implements Store {
+  readonly attachments: KvAttachmentStore;
   #kv: Deno.Kv;
-  #attachments: KvAttachments;
   #closed = false;
 
   private constructor(kv: Deno.Kv) {
     this.#kv = kv;
-    this.#attachments = new KvAttachments(kv);
+    this.attachments = new KvAttachmentStore(kv);
   }
 
   /**
@@ -344,40 +343,6 @@ export class KvStore implements Store {
     return out;
   }
 
-  createAttachment(attachment: StoredAttachment): Promise<void> {
-    return this.#attachments.create(attachment);
-  }
-
-  attachmentsByIds(ids: string[]): Promise<StoredAttachment[]> {
-    return this.#attachments.byIds(ids);
-  }
-
-  claimAttachments(ids: string[], claimant: string): Promise<string | null> {
-    return this.#attachments.claim(ids, claimant);
-  }
-
-  releaseAttachments(ids: string[], claimant: string): Promise<void> {
-    return this.#attachments.release(ids, claimant);
-  }
-
-  setAttachmentsSeq(ids: string[], seq: number): Promise<void> {
-    return this.#attachments.setSeq(ids, seq);
-  }
-
-  unclaimedAttachments(
-    createdBefore: string,
-    limit: number,
-  ): Promise<StoredAttachment[]> {
-    return this.#attachments.unclaimed(createdBefore, limit);
-  }
-
-  deleteAttachment(
-    id: string,
-    options: { onlyUnclaimed?: boolean } = {},
-  ): Promise<boolean> {
-    return this.#attachments.delete(id, options.onlyUnclaimed ?? false);
-  }
-
   async healthy(): Promise<boolean> {
     if (this.#closed) return false;
     try {
@@ -421,13 +386,6 @@ export class KvStore implements Store {
       pending = pending.filter((_, i) => entries[i].versionstamp === null);
     }
   }
-}
-
-/** Commits `op`; a commit refused for a locked file applied nothing, so it is sent again. */
-function commit(
-  op: Deno.AtomicOperation,
-): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
-  return retryWhileLocked(() => op.commit());
 }
 
 function isLive(session: StoredSession): boolean {

@@ -35,7 +35,6 @@ import type {
   GroupChanges,
   Leave,
   Store,
-  StoredAttachment,
   StoredEvent,
   StoredGroup,
   StoredMember,
@@ -43,7 +42,7 @@ import type {
   StoredUser,
 } from "./store.ts";
 import * as events from "./_mongo_events.ts";
-import { MongoAttachments } from "./_mongo_attachments.ts";
+import { MongoAttachmentStore } from "./mongo_attachment_store.ts";
 import {
   createIndexes,
   type StoreCollections,
@@ -71,9 +70,9 @@ const hidden = { projection: { _id: 0 } } as const;
 
 /** The `Store` port on MongoDB. */
 export class MongoStore implements Store {
+  readonly attachments: MongoAttachmentStore;
   #client: MongoClient;
   #c: StoreCollections;
-  #attachments: MongoAttachments;
   /** Without a TTL index (FerretDB), `createSession` deletes expired sessions now and then. */
   #sweepsSessions: boolean;
   #nextSweepAt = 0;
@@ -82,12 +81,12 @@ export class MongoStore implements Store {
     client: MongoClient,
     c: StoreCollections,
     ttl: boolean,
-    attachments: MongoAttachments,
+    attachments: MongoAttachmentStore,
   ) {
     this.#client = client;
     this.#c = c;
     this.#sweepsSessions = !ttl;
-    this.#attachments = attachments;
+    this.attachments = attachments;
   }
 
   /** Connects to `uri` and creates the indexes the contract relies on. */
@@ -106,7 +105,7 @@ export class MongoStore implements Store {
     try {
       await client.connect();
       const c = storeCollections(client.db(options.dbName));
-      const attachments = new MongoAttachments(client.db(options.dbName));
+      const attachments = new MongoAttachmentStore(client.db(options.dbName));
       const [ttl] = await Promise.all([
         createIndexes(c),
         attachments.createIndexes(),
@@ -404,40 +403,6 @@ export class MongoStore implements Store {
     // A former member's position stays stored for a rejoin, but is no member's position.
     const current = new Set(members);
     return new Map([...positions].filter(([user]) => current.has(user)));
-  }
-
-  createAttachment(attachment: StoredAttachment): Promise<void> {
-    return this.#attachments.create(attachment);
-  }
-
-  attachmentsByIds(ids: string[]): Promise<StoredAttachment[]> {
-    return this.#attachments.byIds(ids);
-  }
-
-  claimAttachments(ids: string[], claimant: string): Promise<string | null> {
-    return this.#attachments.claim(ids, claimant);
-  }
-
-  releaseAttachments(ids: string[], claimant: string): Promise<void> {
-    return this.#attachments.release(ids, claimant);
-  }
-
-  setAttachmentsSeq(ids: string[], seq: number): Promise<void> {
-    return this.#attachments.setSeq(ids, seq);
-  }
-
-  unclaimedAttachments(
-    createdBefore: string,
-    limit: number,
-  ): Promise<StoredAttachment[]> {
-    return this.#attachments.unclaimed(createdBefore, limit);
-  }
-
-  deleteAttachment(
-    id: string,
-    options: { onlyUnclaimed?: boolean } = {},
-  ): Promise<boolean> {
-    return this.#attachments.delete(id, options.onlyUnclaimed ?? false);
   }
 
   async healthy(): Promise<boolean> {

@@ -12,6 +12,7 @@
  */
 import assert from "node:assert/strict";
 import { type Document, MongoClient } from "mongodb";
+import { MongoAttachmentStore } from "../../lib/store/mongo_attachment_store.ts";
 import { MongoStore } from "../../lib/store/mongo_store.ts";
 import type { Store } from "../../lib/store/store.ts";
 import {
@@ -200,16 +201,16 @@ async function everyMethod(store: Store): Promise<void> {
   await store.leaveGroup(g2.id, bob.id);
   // §5: each attachment method down the path that queries (a claim refused, a sweep).
   const [a, b] = [attachment({ minute: 1 }), attachment({ minute: 2 })];
-  await store.createAttachment(a);
-  await store.createAttachment({ ...b, claimed_by: "m:0" });
-  await store.attachmentsByIds([a.id, b.id]);
-  await store.claimAttachments([a.id, b.id], "m:1");
-  await store.claimAttachments([a.id], "m:1");
-  await store.setAttachmentsSeq([a.id], 6);
-  await store.releaseAttachments([a.id], "m:1");
-  await store.unclaimedAttachments(new Date().toISOString(), 10);
-  await store.deleteAttachment(a.id, { onlyUnclaimed: true });
-  await store.deleteAttachment(b.id);
+  await store.attachments.create(a);
+  await store.attachments.create({ ...b, claimed_by: "m:0" });
+  await store.attachments.byIds([a.id, b.id]);
+  await store.attachments.claim([a.id, b.id], "m:1");
+  await store.attachments.claim([a.id], "m:1");
+  await store.attachments.setSeq([a.id], 6);
+  await store.attachments.release([a.id], "m:1");
+  await store.attachments.unclaimed(new Date().toISOString(), 10);
+  await store.attachments.delete(a.id, { onlyUnclaimed: true });
+  await store.attachments.delete(b.id);
 }
 
 /** Methods that may only insert: no query to serve (their unique indexes are in the contract). */
@@ -222,16 +223,33 @@ const insertsOnly = [
   "insertEvents",
 ];
 
-/** `store` telling `onCall` the name of each method called, before the call. */
-function recording(store: Store, onCall: (method: string) => void): Store {
+/**
+ * `store` telling `onCall` the name of each method called, before the call; a sub-port's methods
+ * are named `attachments.claim` and so on.
+ */
+function recording<T extends object>(
+  store: T,
+  onCall: (method: string) => void,
+  prefix = "",
+): T {
   return new Proxy(store, {
     get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value === "object" && value !== null) {
+        return recording(value, onCall, `${prefix}${String(name)}.`);
+      }
       if (typeof value !== "function") return value;
-      onCall(String(name));
+      onCall(prefix + String(name));
       return value.bind(target);
     },
   });
+}
+
+/** The methods a class declares, with `prefix` (sub-ports). */
+function methodsOf(cls: { prototype: object }, prefix = ""): string[] {
+  return Object.getOwnPropertyNames(cls.prototype)
+    .filter((m) => !["constructor", "healthy", "close"].includes(m))
+    .map((m) => prefix + m);
 }
 
 mongoTest(
@@ -249,8 +267,12 @@ mongoTest(
     const client = new MongoClient(server.uri);
     try {
       await everyMethod(recording(store, (m) => method = m));
-      const methods = Object.getOwnPropertyNames(MongoStore.prototype)
-        .filter((m) => !["constructor", "healthy", "close"].includes(m));
+      const methods = [
+        ...methodsOf(MongoStore),
+        ...methodsOf(MongoAttachmentStore, "attachments.").filter((m) =>
+          m !== "attachments.createIndexes"
+        ),
+      ];
       const queries = commands.flatMap(({ method, command }) =>
         queriesOf(command).map((q) => ({ ...q, method }))
       );

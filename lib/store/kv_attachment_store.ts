@@ -1,17 +1,14 @@
 /**
- * The store's attachment records on Deno KV (§5). Claims and sweeps race across processes, so
+ * The attachment sub-port on Deno KV (§5). Claims and sweeps race across processes, so
  * each is one atomic commit checked against the versionstamps it read, retried on conflict.
  */
-import type { StoredAttachment } from "./store.ts";
+import type { AttachmentStore, StoredAttachment } from "./attachment_store.ts";
 import * as keys from "./_kv_keys.ts";
 import { getManyEntries, getManyValues } from "./_kv_reads.ts";
-import { retryWhileLocked } from "./_kv_retry.ts";
+import { commit } from "./_kv_retry.ts";
 
-const commit = (op: Deno.AtomicOperation) =>
-  retryWhileLocked(() => op.commit());
-
-/** Attachment records on one KV handle. */
-export class KvAttachments {
+/** The `AttachmentStore` sub-port on one KV handle (shared with its `KvStore`). */
+export class KvAttachmentStore implements AttachmentStore {
   constructor(private readonly kv: Deno.Kv) {}
 
   async create(a: StoredAttachment): Promise<void> {
@@ -82,7 +79,10 @@ export class KvAttachments {
     return await this.byIds(ids);
   }
 
-  async delete(id: string, onlyUnclaimed: boolean): Promise<boolean> {
+  async delete(
+    id: string,
+    { onlyUnclaimed = false }: { onlyUnclaimed?: boolean } = {},
+  ): Promise<boolean> {
     const key = keys.attachmentKey(id);
     while (true) {
       const entry = await this.kv.get<StoredAttachment>(key);
