@@ -35,12 +35,3 @@ export function firstPerSeq(messages: Message[]): Message[] {
 export function estimateMessageBytes(m: Message): number {
   return 2 * (JSON.stringify(m).length + m.group_id.length) + 256;
 }
-
-/** Refuses a read position that is not a non-negative integer. */
-export function checkReadSeq(seq: number): void {
-  if (!Number.isSafeInteger(seq) || seq < 0) {
-    throw new TypeError(
-      `Cannot set read position: ${seq} is not a non-negative integer`,
-    );
-  }
-}

@@ -107,7 +107,7 @@ export async function createIndexes(c: StoreCollections): Promise<boolean> {
     // `_id` last: groupsOfUser sorts by it to break ties, so the index gives the whole order.
     c.memberships.createIndex({ user_id: 1, joined_at: 1, _id: 1 }),
     c.messages.createIndex({ group_id: 1, seq: 1 }, unique),
-    // One document per position (see `_mongo_reads.ts`).
+    // One document per position (see `mongo_read_store.ts`).
     c.reads.createIndex({ group_id: 1, user_id: 1, seq: 1 }, unique),
     // Present or absent: inserted and deleted whole, never updated in place.
     c.bans.createIndex({ group_id: 1, user_id: 1 }, unique),

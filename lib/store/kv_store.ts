@@ -16,13 +16,14 @@ import type {
 } from "./store.ts";
 import * as events from "./_kv_events.ts";
 import { KvAttachmentStore } from "./kv_attachment_store.ts";
+import { KvReadStore } from "./kv_read_store.ts";
 import * as keys from "./_kv_keys.ts";
 import type { Membership } from "./_kv_roles.ts";
 import * as roles from "./_kv_roles.ts";
 import * as groupAdmin from "./_kv_group_admin.ts";
 import * as leave from "./_kv_leave.ts";
 import { atomicChunks } from "./_kv_batches.ts";
-import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
+import { firstPerSeq } from "./_message_batch.ts";
 import { commit, openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
 import {
   getManyEntries,
@@ -34,12 +35,14 @@ import {
 /** The `Store` port on Deno KV. */
 export class KvStore implements Store {
   readonly attachments: KvAttachmentStore;
+  readonly reads: KvReadStore;
   #kv: Deno.Kv;
   #closed = false;
 
   private constructor(kv: Deno.Kv) {
     this.#kv = kv;
     this.attachments = new KvAttachmentStore(kv);
+    this.reads = new KvReadStore(kv);
   }
 
   /**
@@ -296,51 +299,6 @@ export class KvStore implements Store {
 
   headRev(groupId: string): Promise<number> {
     return events.headRev(this.#kv, groupId);
-  }
-
-  async setReadSeq(
-    groupId: string,
-    userId: string,
-    seq: number,
-  ): Promise<number> {
-    checkReadSeq(seq);
-    const key = keys.readKey(groupId, userId);
-    while (true) {
-      const entry = await this.#get<number>(key);
-      if (entry.value !== null && entry.value >= seq) return entry.value;
-      const res = await commit(this.#kv.atomic().check(entry).set(key, seq));
-      if (res.ok) return seq;
-    }
-  }
-
-  async readSeqsOfUser(
-    userId: string,
-    groupIds: string[],
-  ): Promise<Map<string, number>> {
-    const unique = [...new Set(groupIds)];
-    const entries = await getManyEntries<number>(
-      this.#kv,
-      unique.map((g) => keys.readKey(g, userId)),
-    );
-    const out = new Map<string, number>();
-    for (const [i, entry] of entries.entries()) {
-      if (entry.value !== null) out.set(unique[i], entry.value);
-    }
-    return out;
-  }
-
-  async readSeqsOfGroup(groupId: string): Promise<Map<string, number>> {
-    const members = new Set(await this.memberIds(groupId));
-    const out = new Map<string, number>();
-    const entries = await listEntries<number>(this.#kv, {
-      prefix: keys.readsPrefix(groupId),
-    });
-    for (const entry of entries) {
-      const userId = entry.key.at(-1) as string;
-      // A former member's position stays stored for a rejoin, but is no member's position.
-      if (members.has(userId)) out.set(userId, entry.value);
-    }
-    return out;
   }
 
   async healthy(): Promise<boolean> {

@@ -12,7 +12,7 @@
  * - groups `{id}` unique: groupById, groupsOfUser's second read
  * - groups `{public, created_at: -1, id: -1}`: publicGroups
  * - memberships `{group_id, user_id}` unique: addMember, removeMember, isMember, memberIds,
- *   readSeqsOfGroup, createGroup
+ *   reads.ofGroup, createGroup
  * - memberships `{user_id, joined_at, _id}`: groupsOfUser (its whole sort order)
  * - memberships `{group_id, user_id}` also: roleOf, members, setRole; groups `{id}`: updateGroup,
  *   createDm (whose group id names the pair, so that index makes the pair unique)
@@ -24,8 +24,9 @@
  *   groupById, publicGroups and groupsOfUser (see `_mongo_owners.ts`); memberships
  *   `{group_id, user_id}`: leaveGroup's choice of the next owner
  * - messages `{group_id, seq}` unique: insertMessages' idempotency, messagesInRange, headSeq
- * - reads `{group_id, user_id, seq}` unique: setReadSeq (insert-only, see `_mongo_reads.ts`),
- *   readSeqsOfGroup, readSeqsOfUser (its `$in` of groups is one index seek per group)
+ * - reads `{group_id, user_id, seq}` unique: reads.advance (insert-only, see
+ *   `mongo_read_store.ts`), reads.ofGroup, reads.ofUser (its `$in` of groups is one index seek per
+ *   group)
  *
  * Tested against FerretDB 1.24 (SQLite backend), never against MongoDB itself: see README.
  */
@@ -48,8 +49,8 @@ import {
   type StoreCollections,
   storeCollections,
 } from "./_mongo_collections.ts";
-import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
-import * as reads from "./_mongo_reads.ts";
+import { firstPerSeq } from "./_message_batch.ts";
+import { MongoReadStore } from "./mongo_read_store.ts";
 import * as roles from "./_mongo_roles.ts";
 import * as invites from "./_mongo_invites.ts";
 import * as owners from "./_mongo_owners.ts";
@@ -71,6 +72,7 @@ const hidden = { projection: { _id: 0 } } as const;
 /** The `Store` port on MongoDB. */
 export class MongoStore implements Store {
   readonly attachments: MongoAttachmentStore;
+  readonly reads: MongoReadStore;
   #client: MongoClient;
   #c: StoreCollections;
   /** Without a TTL index (FerretDB), `createSession` deletes expired sessions now and then. */
@@ -87,6 +89,7 @@ export class MongoStore implements Store {
     this.#c = c;
     this.#sweepsSessions = !ttl;
     this.attachments = attachments;
+    this.reads = new MongoReadStore(c);
   }
 
   /** Connects to `uri` and creates the indexes the contract relies on. */
@@ -377,32 +380,6 @@ export class MongoStore implements Store {
 
   headRev(groupId: string): Promise<number> {
     return events.headRev(this.#c, groupId);
-  }
-
-  async setReadSeq(
-    groupId: string,
-    userId: string,
-    seq: number,
-  ): Promise<number> {
-    checkReadSeq(seq);
-    return await reads.setReadSeq(this.#c.reads, groupId, userId, seq);
-  }
-
-  async readSeqsOfUser(
-    userId: string,
-    groupIds: string[],
-  ): Promise<Map<string, number>> {
-    return await reads.readSeqsOfUser(this.#c.reads, userId, groupIds);
-  }
-
-  async readSeqsOfGroup(groupId: string): Promise<Map<string, number>> {
-    const [members, positions] = await Promise.all([
-      this.memberIds(groupId),
-      reads.readSeqsOfGroup(this.#c.reads, groupId),
-    ]);
-    // A former member's position stays stored for a rejoin, but is no member's position.
-    const current = new Set(members);
-    return new Map([...positions].filter(([user]) => current.has(user)));
   }
 
   async healthy(): Promise<boolean> {

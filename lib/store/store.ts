@@ -13,9 +13,9 @@
  * - `insertEvents` keeps each group's event index (rev → seq, kind); one rev is written once.
  *   Callers write the states an event produced before its index entry, so a reader that finds
  *   an index entry finds that state or a later one.
- * - `setReadSeq` only moves forward and answers the stored value.
  * - Sessions past `expires_at` are not returned.
- * - Attachments (§5) are the `attachments` sub-port, whose contract is in `attachment_store.ts`.
+ * - Read positions are the `reads` sub-port (contract in `read_store.ts`), attachments (§5) the
+ *   `attachments` sub-port (contract in `attachment_store.ts`).
  * - Every method may throw on an unreachable database; none throws for "not found".
  * - A membership carries a role; `createGroup` stores the owner's as `owner`. Adapters keep roles,
  *   the core decides who may change them (`lib/core/permissions.ts`).
@@ -26,6 +26,7 @@
  */
 import type { Message, Role, User } from "../protocol/types.ts";
 import type { AttachmentStore } from "./attachment_store.ts";
+import type { ReadStore } from "./read_store.ts";
 
 /** One entry of a group's event index: event `rev` changed message `seq`. */
 export interface StoredEvent {
@@ -85,6 +86,8 @@ export interface StoredMember {
 export interface Store {
   /** §5: the records of uploads, on the same database. */
   readonly attachments: AttachmentStore;
+  /** How far each member has read in each group. */
+  readonly reads: ReadStore;
 
   /** Creates a user; false when the username is taken (case-insensitively). */
   createUser(user: StoredUser): Promise<boolean>;
@@ -171,16 +174,6 @@ export interface Store {
   ): Promise<StoredEvent[]>;
   /** The highest indexed rev of a group, 0 when it has none. */
   headRev(groupId: string): Promise<number>;
-
-  /** Moves a user's read position forward; answers the stored position. */
-  setReadSeq(groupId: string, userId: string, seq: number): Promise<number>;
-  /** A user's read positions in the given groups (absent = 0). */
-  readSeqsOfUser(
-    userId: string,
-    groupIds: string[],
-  ): Promise<Map<string, number>>;
-  /** Every member's read position in a group (absent = 0). */
-  readSeqsOfGroup(groupId: string): Promise<Map<string, number>>;
 
   /** True when the database answers. */
   healthy(): Promise<boolean>;

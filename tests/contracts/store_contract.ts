@@ -13,6 +13,7 @@ import { groupCases } from "./_store_contract_groups.ts";
 import { leaveCases } from "./_store_contract_leave.ts";
 import { eventCases } from "./_store_contract_events.ts";
 import { messageCases } from "./_store_contract_messages.ts";
+import { readCases } from "./_store_contract_reads.ts";
 import { roleCases } from "./_store_contract_roles.ts";
 import type { StoreCase } from "./_store_fixtures.ts";
 import { uid, user } from "./_store_fixtures.ts";
@@ -51,6 +52,7 @@ export function storeContract(
   sessionCases(test);
   groupCases(test);
   messageCases(test);
+  readCases(test);
   attachmentCases(test);
   roleCases(test);
   leaveCases(test);

@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { type Document, MongoClient } from "mongodb";
 import { MongoAttachmentStore } from "../../lib/store/mongo_attachment_store.ts";
+import { MongoReadStore } from "../../lib/store/mongo_read_store.ts";
 import { MongoStore } from "../../lib/store/mongo_store.ts";
 import type { Store } from "../../lib/store/store.ts";
 import {
@@ -171,9 +172,9 @@ async function everyMethod(store: Store): Promise<void> {
   }]);
   await store.eventsAfter(g.id, 0, 10);
   await store.headRev(g.id);
-  await store.setReadSeq(g.id, bob.id, 3);
-  await store.readSeqsOfUser(bob.id, [g.id]);
-  await store.readSeqsOfGroup(g.id);
+  await store.reads.advance(g.id, bob.id, 3);
+  await store.reads.ofUser(bob.id, [g.id]);
+  await store.reads.ofGroup(g.id);
   await store.roleOf(g.id, bob.id);
   await store.members(g.id);
   await store.setRole(g.id, bob.id, "admin");
@@ -269,6 +270,7 @@ mongoTest(
       await everyMethod(recording(store, (m) => method = m));
       const methods = [
         ...methodsOf(MongoStore),
+        ...methodsOf(MongoReadStore, "reads."),
         ...methodsOf(MongoAttachmentStore, "attachments.").filter((m) =>
           m !== "attachments.createIndexes"
         ),
