@@ -7,6 +7,7 @@
 import type { Collection } from "mongodb";
 import type { StoredSession } from "./store.ts";
 import type { SessionDoc } from "./_mongo_collections.ts";
+import { isLive } from "./_session_expiry.ts";
 
 const SWEEP_INTERVAL_MS = 60_000;
 const projection = { _id: 0, token_hash: 0, expires_at_date: 0 } as const;
@@ -59,9 +60,4 @@ export class MongoSessions {
     this.#nextSweepAt = Date.now() + SWEEP_INTERVAL_MS;
     await this.#sessions.deleteMany({ expires_at_date: { $lte: new Date() } });
   }
-}
-
-function isLive(session: StoredSession): boolean {
-  // An unparsable expiry counts as expired: NaN compares false.
-  return Date.parse(session.expires_at) > Date.now();
 }

@@ -22,6 +22,7 @@ import type { Membership } from "./_kv_roles.ts";
 import * as roles from "./_kv_roles.ts";
 import * as groupAdmin from "./_kv_group_admin.ts";
 import * as leave from "./_kv_leave.ts";
+import * as sessions from "./_kv_sessions.ts";
 import { atomicChunks } from "./_kv_batches.ts";
 import { firstPerSeq } from "./_message_batch.ts";
 import { commit, openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
@@ -91,33 +92,16 @@ export class KvStore implements Store {
     return users.map(({ id, username }) => ({ id, username }));
   }
 
-  async createSession(
-    tokenHash: string,
-    session: StoredSession,
-  ): Promise<void> {
-    // KV drops the key itself once expired; reads still check expires_at because KV may keep an
-    // expired key visible for a while.
-    const ms = Date.parse(session.expires_at) - Date.now();
-    const expireIn = ms > 1 ? Math.ceil(ms) : 1;
-    const key = keys.sessionKey(tokenHash);
-    await retryWhileLocked(() => this.#kv.set(key, session, { expireIn }));
+  createSession(tokenHash: string, session: StoredSession): Promise<void> {
+    return sessions.create(this.#kv, tokenHash, session);
   }
 
-  async sessionByTokenHash(tokenHash: string): Promise<StoredSession | null> {
-    const session =
-      (await this.#get<StoredSession>(keys.sessionKey(tokenHash))).value;
-    return session && isLive(session) ? session : null;
+  sessionByTokenHash(tokenHash: string): Promise<StoredSession | null> {
+    return sessions.byTokenHash(this.#kv, tokenHash);
   }
 
-  async deleteSession(tokenHash: string): Promise<StoredSession | null> {
-    const key = keys.sessionKey(tokenHash);
-    while (true) {
-      const entry = await this.#get<StoredSession>(key);
-      if (entry.value === null) return null;
-      // The check makes exactly one of two concurrent deleters answer the session.
-      const res = await commit(this.#kv.atomic().check(entry).delete(key));
-      if (res.ok) return isLive(entry.value) ? entry.value : null;
-    }
+  deleteSession(tokenHash: string): Promise<StoredSession | null> {
+    return sessions.remove(this.#kv, tokenHash);
   }
 
   async createGroup(group: StoredGroup): Promise<void> {
@@ -344,9 +328,4 @@ export class KvStore implements Store {
       pending = pending.filter((_, i) => entries[i].versionstamp === null);
     }
   }
-}
-
-function isLive(session: StoredSession): boolean {
-  // An unparsable expiry counts as expired: NaN compares false.
-  return Date.parse(session.expires_at) > Date.now();
 }
