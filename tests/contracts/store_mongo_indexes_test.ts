@@ -11,16 +11,13 @@
  * PostgreSQL backend pushes equalities down as jsonb containment, which btree indexes do not serve.)
  */
 import assert from "node:assert/strict";
-import { type Document, MongoClient } from "mongodb";
+import type { Document } from "mongodb";
 import { MongoAttachmentStore } from "../../lib/store/mongo_attachment_store.ts";
 import { MongoReadStore } from "../../lib/store/mongo_read_store.ts";
 import { MongoStore } from "../../lib/store/mongo_store.ts";
 import type { Store } from "../../lib/store/store.ts";
-import {
-  mongoTest,
-  sharedMongo,
-  testDbName,
-} from "../helpers/ferretdb_server.ts";
+import { mongoTest } from "../helpers/ferretdb_server.ts";
+import { withMongoStore } from "./_mongo_store_fixture.ts";
 import { group, messages, user } from "./_store_fixtures.ts";
 import { attachment } from "./_store_contract_attachments.ts";
 
@@ -256,17 +253,11 @@ function methodsOf(cls: { prototype: object }, prefix = ""): string[] {
 mongoTest(
   "mongo store: every query of every method is served by an index the server reports",
   async () => {
-    const server = await sharedMongo();
-    const dbName = testDbName();
     // Methods run one at a time, so each command belongs to the method called last.
     let method = "open";
     const commands: { method: string; command: Document }[] = [];
-    const store = await MongoStore.open(server.uri, {
-      dbName,
-      onCommand: (command) => commands.push({ method, command }),
-    });
-    const client = new MongoClient(server.uri);
-    try {
+    const onCommand = (command: Document) => commands.push({ method, command });
+    await withMongoStore(async ({ store, db }) => {
       await everyMethod(recording(store, (m) => method = m));
       const methods = [
         ...methodsOf(MongoStore),
@@ -286,7 +277,6 @@ mongoTest(
         "every method that queries was driven and seen querying",
       );
 
-      const db = client.db(dbName);
       const indexes = new Map<string, [string, number][][]>();
       for (const q of queries) {
         if (!indexes.has(q.collection)) {
@@ -320,10 +310,6 @@ mongoTest(
         assert.match(plan, /IXSCAN|IDHACK/, `index scan: ${plan}`);
         assert.doesNotMatch(plan, /COLLSCAN/, `no collection scan: ${plan}`);
       }
-    } finally {
-      await store.close();
-      await client.db(dbName).dropDatabase().catch(() => {});
-      await client.close();
-    }
+    }, { onCommand });
   },
 );
