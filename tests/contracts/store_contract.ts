@@ -1,6 +1,7 @@
 /**
- * The store port's contract suite: every rule of `lib/store/store.ts`, run against any adapter.
- * Each case gets a fresh store from the factory and cleans it up, pass or fail.
+ * The store port's contract suite: every rule of `lib/store/store.ts` and of its sub-ports
+ * (`store.reads`, `store.attachments`), run against any adapter. Each case gets a fresh store from
+ * the factory and cleans it up, pass or fail.
  */
 import assert from "node:assert/strict";
 import type {
