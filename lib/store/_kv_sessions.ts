@@ -5,6 +5,7 @@
 import type { StoredSession } from "./store.ts";
 import * as keys from "./_kv_keys.ts";
 import { commit, retryWhileLocked } from "./_kv_retry.ts";
+import { getEntry } from "./_kv_reads.ts";
 import { isLive } from "./_session_expiry.ts";
 
 /** Stores `session` under its token hash, to expire with it. */
@@ -25,8 +26,7 @@ export async function byTokenHash(
   tokenHash: string,
 ): Promise<StoredSession | null> {
   const key = keys.sessionKey(tokenHash);
-  const session = (await retryWhileLocked(() => kv.get<StoredSession>(key)))
-    .value;
+  const session = (await getEntry<StoredSession>(kv, key)).value;
   return session && isLive(session) ? session : null;
 }
 
@@ -37,7 +37,7 @@ export async function remove(
 ): Promise<StoredSession | null> {
   const key = keys.sessionKey(tokenHash);
   while (true) {
-    const entry = await retryWhileLocked(() => kv.get<StoredSession>(key));
+    const entry = await getEntry<StoredSession>(kv, key);
     if (entry.value === null) return null;
     // The check makes exactly one of two concurrent deleters answer the session.
     const res = await commit(kv.atomic().check(entry).delete(key));

@@ -1,10 +1,16 @@
 /**
  * The attachment sub-port on Deno KV (§5). Claims and sweeps race across processes, so
- * each is one atomic commit checked against the versionstamps it read, retried on conflict.
+ * each is one atomic commit checked against the versionstamps it read, retried on conflict; reads
+ * and commits refused for a locked file are asked again, as everywhere in the KV store.
  */
 import type { AttachmentStore, StoredAttachment } from "./attachment_store.ts";
 import * as keys from "./_kv_keys.ts";
-import { getManyEntries, getManyValues } from "./_kv_reads.ts";
+import {
+  getEntry,
+  getManyEntries,
+  getManyValues,
+  listEntries,
+} from "./_kv_reads.ts";
 import { commit } from "./_kv_retry.ts";
 
 /** The `AttachmentStore` sub-port on one KV handle (shared with its `KvStore`). */
@@ -70,13 +76,11 @@ export class KvAttachmentStore implements AttachmentStore {
   ): Promise<StoredAttachment[]> {
     const n = Math.floor(limit);
     if (!(n > 0)) return [];
-    const ids: string[] = [];
-    const iter = this.kv.list<string>({
+    const entries = await listEntries<string>(this.kv, {
       prefix: keys.unclaimedAttachmentsPrefix,
       end: [...keys.unclaimedAttachmentsPrefix, createdBefore],
     }, { limit: n });
-    for await (const entry of iter) ids.push(entry.value);
-    return await this.byIds(ids);
+    return await this.byIds(entries.map((entry) => entry.value));
   }
 
   async delete(
@@ -85,7 +89,7 @@ export class KvAttachmentStore implements AttachmentStore {
   ): Promise<boolean> {
     const key = keys.attachmentKey(id);
     while (true) {
-      const entry = await this.kv.get<StoredAttachment>(key);
+      const entry = await getEntry<StoredAttachment>(this.kv, key);
       const a = entry.value;
       if (a === null) return false;
       if (onlyUnclaimed && a.claimed_by !== null) return false;
@@ -103,7 +107,7 @@ export class KvAttachmentStore implements AttachmentStore {
     for (const id of new Set(ids)) {
       const key = keys.attachmentKey(id);
       while (true) {
-        const entry = await this.kv.get<StoredAttachment>(key);
+        const entry = await getEntry<StoredAttachment>(this.kv, key);
         if (entry.value === null) break;
         const next = change(entry.value);
         if (next === null) break;

@@ -4,8 +4,13 @@
  */
 import { checkReadSeq, type ReadStore } from "./read_store.ts";
 import * as keys from "./_kv_keys.ts";
-import { commit, retryWhileLocked } from "./_kv_retry.ts";
-import { getManyEntries, listEntries, listLastKeyParts } from "./_kv_reads.ts";
+import { commit } from "./_kv_retry.ts";
+import {
+  getEntry,
+  getManyEntries,
+  listEntries,
+  listLastKeyParts,
+} from "./_kv_reads.ts";
 
 /** The `ReadStore` sub-port on one KV handle (shared with its `KvStore`). */
 export class KvReadStore implements ReadStore {
@@ -19,7 +24,7 @@ export class KvReadStore implements ReadStore {
     checkReadSeq(seq);
     const key = keys.readKey(groupId, userId);
     while (true) {
-      const entry = await retryWhileLocked(() => this.#kv.get<number>(key));
+      const entry = await getEntry<number>(this.#kv, key);
       if (entry.value !== null && entry.value >= seq) return entry.value;
       const res = await commit(this.#kv.atomic().check(entry).set(key, seq));
       if (res.ok) return seq;

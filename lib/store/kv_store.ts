@@ -25,8 +25,9 @@ import * as leave from "./_kv_leave.ts";
 import * as sessions from "./_kv_sessions.ts";
 import { atomicChunks } from "./_kv_batches.ts";
 import { firstPerSeq } from "./_message_batch.ts";
-import { commit, openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
+import { commit, openKvWhenUnlocked } from "./_kv_retry.ts";
 import {
+  getEntry,
   getManyEntries,
   getManyValues,
   listEntries,
@@ -76,11 +77,12 @@ export class KvStore implements Store {
   }
 
   async userById(id: string): Promise<StoredUser | null> {
-    return (await this.#get<StoredUser>(keys.userKey(id))).value;
+    return (await getEntry<StoredUser>(this.#kv, keys.userKey(id))).value;
   }
 
   async userByName(username: string): Promise<StoredUser | null> {
-    const id = (await this.#get<string>(keys.userNameKey(username))).value;
+    const id =
+      (await getEntry<string>(this.#kv, keys.userNameKey(username))).value;
     return id === null ? null : await this.userById(id);
   }
 
@@ -123,7 +125,7 @@ export class KvStore implements Store {
   }
 
   async groupById(id: string): Promise<StoredGroup | null> {
-    return (await this.#get<StoredGroup>(keys.groupKey(id))).value;
+    return (await getEntry<StoredGroup>(this.#kv, keys.groupKey(id))).value;
   }
 
   async publicGroups(limit: number): Promise<StoredGroup[]> {
@@ -164,7 +166,7 @@ export class KvStore implements Store {
   async removeMember(groupId: string, userId: string): Promise<boolean> {
     const key = keys.memberKey(groupId, userId);
     while (true) {
-      const entry = await this.#get(key);
+      const entry = await getEntry(this.#kv, key);
       if (entry.versionstamp === null) return false;
       const op = this.#kv.atomic()
         .check(entry)
@@ -179,7 +181,7 @@ export class KvStore implements Store {
   }
 
   async isMember(groupId: string, userId: string): Promise<boolean> {
-    return (await this.#get(keys.memberKey(groupId, userId)))
+    return (await getEntry(this.#kv, keys.memberKey(groupId, userId)))
       .versionstamp !== null;
   }
 
@@ -288,7 +290,7 @@ export class KvStore implements Store {
   async healthy(): Promise<boolean> {
     if (this.#closed) return false;
     try {
-      await this.#get(keys.healthKey);
+      await getEntry(this.#kv, keys.healthKey);
       return true;
     } catch {
       return false;
@@ -301,11 +303,6 @@ export class KvStore implements Store {
       this.#kv.close();
     }
     return Promise.resolve();
-  }
-
-  /** One point read; a read refused for a locked file is asked again. */
-  #get<T>(key: Deno.KvKey): Promise<Deno.KvEntryMaybe<T>> {
-    return retryWhileLocked(() => this.#kv.get<T>(key));
   }
 
   /**
