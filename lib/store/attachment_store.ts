@@ -31,6 +31,7 @@ export interface StoredAttachment {
   message_seq: number | null;
 }
 
+/** The attachment sub-port; the module comment above is its contract. */
 export interface AttachmentStore {
   /** Records an upload (unclaimed unless `claimed_by` is set); throws when its id exists. */
   create(attachment: StoredAttachment): Promise<void>;

@@ -9,6 +9,7 @@
  * - A former member's position stays stored for a rejoin, but `ofGroup` leaves it out.
  * - Every method may throw on an unreachable database; none throws for "not found".
  */
+/** The read-state sub-port; the module comment above is its contract. */
 export interface ReadStore {
   /** Moves a user's read position in a group forward to `seq`; answers the stored position. */
   advance(groupId: string, userId: string, seq: number): Promise<number>;

@@ -83,6 +83,7 @@ export interface StoredMember {
   role: Role;
 }
 
+/** The store port; the module comment above is its contract. */
 export interface Store {
   /** §5: the records of uploads, on the same database. */
   readonly attachments: AttachmentStore;
