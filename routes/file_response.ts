@@ -5,7 +5,7 @@
  */
 import type { FileStorage } from "../lib/files/files.ts";
 import { ChatError } from "../lib/protocol/errors.ts";
-import type { StoredAttachment } from "../lib/store/store.ts";
+import type { StoredAttachment } from "../lib/store/attachment_store.ts";
 
 /** The response to `GET <attachment url>` for a record the caller may read. */
 export async function fileResponse(

@@ -18,7 +18,7 @@ export async function deleteMessageFiles(
 ): Promise<number> {
   let removed = 0;
   for (const a of message.attachments ?? []) {
-    await store.deleteAttachment(a.id);
+    await store.attachments.delete(a.id);
     if (await files.delete(a.id)) removed++;
   }
   return removed;
@@ -43,10 +43,12 @@ export async function sweepOrphanUploads(
   ).toISOString();
   let removed = 0;
   for (
-    const a of await store.unclaimedAttachments(cutoff, options.batch ?? 200)
+    const a of await store.attachments.unclaimed(cutoff, options.batch ?? 200)
   ) {
     // Only while still unclaimed: a send that claimed it meanwhile keeps it.
-    if (!await store.deleteAttachment(a.id, { onlyUnclaimed: true })) continue;
+    if (!await store.attachments.delete(a.id, { onlyUnclaimed: true })) {
+      continue;
+    }
     await files.delete(a.id);
     removed++;
   }

@@ -5,7 +5,8 @@
  */
 import { ChatError, errors } from "../protocol/errors.ts";
 import type { Attachment, Message } from "../protocol/types.ts";
-import type { Store, StoredAttachment } from "../store/store.ts";
+import type { StoredAttachment } from "../store/attachment_store.ts";
+import type { Store } from "../store/store.ts";
 import { log } from "../log.ts";
 
 /** The same-origin path an attachment is served at. */
@@ -51,7 +52,7 @@ export async function claimForMessage(
 ): Promise<Attachment[]> {
   const ids = [...new Set(input.ids)];
   const found = new Map(
-    (await store.attachmentsByIds(ids)).map((a) => [a.id, a]),
+    (await store.attachments.byIds(ids)).map((a) => [a.id, a]),
   );
   for (const id of ids) {
     const a = found.get(id);
@@ -60,7 +61,7 @@ export async function claimForMessage(
       (a.claimed_by === null || a.claimed_by === input.claimant);
     if (!usable) throw unusable(id);
   }
-  const refused = await store.claimAttachments(ids, input.claimant);
+  const refused = await store.attachments.claim(ids, input.claimant);
   if (refused !== null) throw unusable(refused);
   return ids.map((id) => toAttachment(found.get(id)!));
 }
@@ -88,15 +89,15 @@ export async function sendWithAttachments<T extends { message: Message }>(
   try {
     result = await send(attachments);
   } catch (err) {
-    await store.releaseAttachments(input.ids, claimant).catch(() => {});
+    await store.attachments.release(input.ids, claimant).catch(() => {});
     throw err;
   }
   const carried = new Set(result.message.attachments?.map((a) => a.id));
   const unused = input.ids.filter((id) => !carried.has(id));
   try {
-    if (unused.length) await store.releaseAttachments(unused, claimant);
+    if (unused.length) await store.attachments.release(unused, claimant);
     if (carried.size) {
-      await store.setAttachmentsSeq([...carried], result.message.seq);
+      await store.attachments.setSeq([...carried], result.message.seq);
     }
   } catch (err) {
     // The message is sent; its uploads stay claimed, which is all that serving needs.
@@ -123,7 +124,7 @@ export async function readableAttachment(
   store: Store,
   input: { groupId: string; id: string; userId: string },
 ): Promise<StoredAttachment> {
-  const [a] = await store.attachmentsByIds([input.id]);
+  const [a] = await store.attachments.byIds([input.id]);
   const visible = a && a.group_id === input.groupId &&
     (a.claimed_by !== null || a.uploader_id === input.userId);
   if (!visible) throw errors.notFound("No such attachment");

@@ -219,7 +219,7 @@ export async function groupsOfUser(
   const groups = await deps.store.groupsOfUser(userId);
   const ids = groups.map((g) => g.id);
   const [reads, muted, heads] = await Promise.all([
-    deps.store.readSeqsOfUser(userId, ids),
+    deps.store.reads.ofUser(userId, ids),
     deps.store.mutedGroups(userId, ids),
     Promise.all(ids.map((id) => groupHead(deps, id))),
   ]);

@@ -17,10 +17,10 @@ export async function markRead(
 ): Promise<number> {
   await requireMember(deps, groupId, userId);
   const target = Math.min(seq, await groupHead(deps, groupId));
-  const before = (await deps.store.readSeqsOfUser(userId, [groupId]))
+  const before = (await deps.store.reads.ofUser(userId, [groupId]))
     .get(groupId) ?? 0;
   if (target <= before) return before;
-  const stored = await deps.store.setReadSeq(groupId, userId, target);
+  const stored = await deps.store.reads.advance(groupId, userId, target);
   if (stored === target) {
     await deps.bus.publish(topics.group(groupId), {
       kind: "read",

@@ -10,7 +10,7 @@ import { imageTypes, readImageInfo } from "../files/image_info.ts";
 import { ChatError } from "../protocol/errors.ts";
 import { limits } from "../protocol/limits.ts";
 import type { Attachment } from "../protocol/types.ts";
-import type { StoredAttachment } from "../store/store.ts";
+import type { StoredAttachment } from "../store/attachment_store.ts";
 import { toAttachment } from "./attachments.ts";
 import type { CoreDeps } from "./deps.ts";
 import { requireGroup, requireMember } from "./require.ts";
@@ -84,7 +84,7 @@ export async function uploadAttachment(
       claimed_by: null,
       message_seq: null,
     };
-    await deps.store.createAttachment(record);
+    await deps.store.attachments.create(record);
     return toAttachment(record);
   } catch (err) {
     await up.files.delete(id).catch(() => {});

@@ -173,7 +173,7 @@ export class PersistenceProjector {
     }
     await Promise.all(
       [...newest.values()].map((r) =>
-        this.#options.store.setReadSeq(r.group, r.user, r.seq)
+        this.#options.store.reads.advance(r.group, r.user, r.seq)
       ),
     );
   }

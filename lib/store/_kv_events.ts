@@ -8,7 +8,7 @@ import type { StoredEvent } from "./store.ts";
 import * as keys from "./_kv_keys.ts";
 import { getManyEntries } from "./_kv_reads.ts";
 import { retryWhileLocked } from "./_kv_retry.ts";
-import { firstPerSeq } from "./_message_batch.ts";
+import { checkEvent, newestPerSeq } from "./_message_batch.ts";
 import { atomicChunks } from "./_kv_batches.ts";
 
 /** Index entries per atomic commit (well within KV's 1000 mutations). */
@@ -101,25 +101,4 @@ export async function messagesBySeqs(
     unique.map((s) => keys.messageKey(groupId, s)),
   );
   return entries.flatMap((e) => e.value === null ? [] : [e.value]);
-}
-
-/** Validates the batch (as `insertMessages` does) and keeps the newest state per message. */
-function newestPerSeq(states: Message[]): Message[] {
-  firstPerSeq(states);
-  const newest = new Map<string, Message>();
-  for (const m of states) {
-    const id = JSON.stringify([m.group_id, m.seq]);
-    const seen = newest.get(id);
-    if (!seen || (seen.rev ?? 0) < (m.rev ?? 0)) newest.set(id, m);
-  }
-  return [...newest.values()];
-}
-
-function checkEvent(e: StoredEvent): void {
-  if (!Number.isSafeInteger(e.rev) || e.rev < 1) {
-    throw new TypeError(`Cannot index event: rev ${e.rev} is not positive`);
-  }
-  if (!Number.isSafeInteger(e.seq) || e.seq < 1) {
-    throw new TypeError(`Cannot index event: seq ${e.seq} is not positive`);
-  }
 }

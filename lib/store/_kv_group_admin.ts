@@ -2,12 +2,9 @@
 import type { GroupChanges, StoredGroup } from "./store.ts";
 import { definedChanges } from "./_group_changes.ts";
 import * as keys from "./_kv_keys.ts";
-import { retryWhileLocked } from "./_kv_retry.ts";
+import { commit } from "./_kv_retry.ts";
+import { getEntry } from "./_kv_reads.ts";
 import type { Membership } from "./_kv_roles.ts";
-
-function commit(op: Deno.AtomicOperation) {
-  return retryWhileLocked(() => op.commit());
-}
 
 /** Applies the given changes; the public index follows the flag in the same commit. */
 export async function updateGroup(
@@ -17,7 +14,7 @@ export async function updateGroup(
 ): Promise<StoredGroup | null> {
   const key = keys.groupKey(id);
   while (true) {
-    const entry = await retryWhileLocked(() => kv.get<StoredGroup>(key));
+    const entry = await getEntry<StoredGroup>(kv, key);
     if (entry.value === null) return null;
     const before = entry.value;
     const after: StoredGroup = { ...before, ...definedChanges(changes) };
@@ -47,7 +44,7 @@ export async function createDm(
   }
   if ((await commit(op)).ok) return group;
   // Another caller created it: both memberships were written in that same commit.
-  const stored = (await retryWhileLocked(() => kv.get<StoredGroup>(key))).value;
+  const stored = (await getEntry<StoredGroup>(kv, key)).value;
   if (!stored) throw new Error(`Cannot create direct group ${group.id}`);
   return stored;
 }

@@ -6,13 +6,9 @@
  */
 import type { Leave, StoredGroup } from "./store.ts";
 import * as keys from "./_kv_keys.ts";
-import { retryWhileLocked } from "./_kv_retry.ts";
+import { commit, retryWhileLocked } from "./_kv_retry.ts";
 import { getManyEntries, listEntries } from "./_kv_reads.ts";
 import type { Membership } from "./_kv_roles.ts";
-
-function commit(op: Deno.AtomicOperation) {
-  return retryWhileLocked(() => op.commit());
-}
 
 /** Removes a membership; an owner's passes ownership on in the same commit. */
 export async function leaveGroup(

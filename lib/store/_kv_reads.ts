@@ -4,6 +4,14 @@
  */
 import { retryWhileLocked } from "./_kv_retry.ts";
 
+/** One point read. */
+export function getEntry<T>(
+  kv: Deno.Kv,
+  key: Deno.KvKey,
+): Promise<Deno.KvEntryMaybe<T>> {
+  return retryWhileLocked(() => kv.get<T>(key));
+}
+
 /** Deno KV's `getMany` reads at most 10 keys per call. */
 const GET_MANY_LIMIT = 10;
 

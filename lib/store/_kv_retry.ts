@@ -24,6 +24,13 @@ export async function retryWhileLocked<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Commits `op`; a commit refused for a locked file applied nothing, so it is sent again. */
+export function commit(
+  op: Deno.AtomicOperation,
+): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+  return retryWhileLocked(() => op.commit());
+}
+
 /** How long opening may wait for a lock to clear when the caller does not say. */
 export const defaultOpenTimeoutMs = 15_000;
 

@@ -5,8 +5,8 @@
 import type { Role } from "../protocol/types.ts";
 import type { StoredMember } from "./store.ts";
 import * as keys from "./_kv_keys.ts";
-import { retryWhileLocked } from "./_kv_retry.ts";
-import { getManyEntries, listEntries } from "./_kv_reads.ts";
+import { commit, retryWhileLocked } from "./_kv_retry.ts";
+import { getEntry, getManyEntries, listEntries } from "./_kv_reads.ts";
 
 /** A membership record, under both `memberKey` and `userGroupKey`. */
 export interface Membership {
@@ -15,21 +15,13 @@ export interface Membership {
   role?: Role;
 }
 
-function get<T>(kv: Deno.Kv, key: Deno.KvKey): Promise<Deno.KvEntryMaybe<T>> {
-  return retryWhileLocked(() => kv.get<T>(key));
-}
-
-function commit(op: Deno.AtomicOperation) {
-  return retryWhileLocked(() => op.commit());
-}
-
 /** A member's role, or null when not a member. */
 export async function roleOf(
   kv: Deno.Kv,
   groupId: string,
   userId: string,
 ): Promise<Role | null> {
-  const entry = await get<Membership>(kv, keys.memberKey(groupId, userId));
+  const entry = await getEntry<Membership>(kv, keys.memberKey(groupId, userId));
   return entry.value === null ? null : entry.value.role ?? "member";
 }
 
@@ -56,7 +48,7 @@ export async function setRole(
 ): Promise<boolean> {
   const key = keys.memberKey(groupId, userId);
   while (true) {
-    const entry = await get<Membership>(kv, key);
+    const entry = await getEntry<Membership>(kv, key);
     if (entry.value === null) return false;
     const membership = { ...entry.value, role };
     // The user's side keeps its versionstamp (it orders their groups), so only the group's moves.
@@ -83,7 +75,7 @@ export async function removeBan(
 ): Promise<boolean> {
   const key = keys.banKey(groupId, userId);
   while (true) {
-    const entry = await get(kv, key);
+    const entry = await getEntry(kv, key);
     if (entry.versionstamp === null) return false;
     if ((await commit(kv.atomic().check(entry).delete(key))).ok) return true;
   }
@@ -94,7 +86,8 @@ export async function isBanned(
   groupId: string,
   userId: string,
 ): Promise<boolean> {
-  return (await get(kv, keys.banKey(groupId, userId))).versionstamp !== null;
+  return (await getEntry(kv, keys.banKey(groupId, userId))).versionstamp !==
+    null;
 }
 
 /** Mutes or unmutes a group for a user (idempotent). */

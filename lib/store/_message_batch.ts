@@ -1,5 +1,9 @@
-/** Checks shared by every adapter's `insertMessages`, so that all of them refuse the same input. */
+/**
+ * Checks shared by every adapter's `insertMessages`, `upsertStates` and `insertEvents`, so that all
+ * of them refuse the same input.
+ */
 import type { Message } from "../protocol/types.ts";
+import type { StoredEvent } from "./store.ts";
 
 /** The largest message any adapter keeps: Deno KV's value limit, far above 4000 chars of text. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -36,11 +40,24 @@ export function estimateMessageBytes(m: Message): number {
   return 2 * (JSON.stringify(m).length + m.group_id.length) + 256;
 }
 
-/** Refuses a read position that is not a non-negative integer. */
-export function checkReadSeq(seq: number): void {
-  if (!Number.isSafeInteger(seq) || seq < 0) {
-    throw new TypeError(
-      `Cannot set read position: ${seq} is not a non-negative integer`,
-    );
+/** Validates the batch (as `firstPerSeq` does) and keeps the newest state (highest rev) per message. */
+export function newestPerSeq(states: Message[]): Message[] {
+  firstPerSeq(states);
+  const newest = new Map<string, Message>();
+  for (const m of states) {
+    const id = JSON.stringify([m.group_id, m.seq]);
+    const seen = newest.get(id);
+    if (!seen || (seen.rev ?? 0) < (m.rev ?? 0)) newest.set(id, m);
+  }
+  return [...newest.values()];
+}
+
+/** Refuses an event index entry whose rev or seq is not a positive integer. */
+export function checkEvent(e: StoredEvent): void {
+  if (!Number.isSafeInteger(e.rev) || e.rev < 1) {
+    throw new TypeError(`Cannot index event: rev ${e.rev} is not positive`);
+  }
+  if (!Number.isSafeInteger(e.seq) || e.seq < 1) {
+    throw new TypeError(`Cannot index event: seq ${e.seq} is not positive`);
   }
 }

@@ -93,6 +93,32 @@ export function storeCollections(db: Db): StoreCollections {
 /**
  * Creates the indexes: the unique ones carry the contract's rules (idempotent). Answers whether
  * the server removes expired sessions itself (a TTL index); when it cannot, the caller must.
+ *
+ * Each index, and the store methods whose queries it serves
+ * (`tests/contracts/store_mongo_indexes_test.ts` checks every query against them):
+ * - users `{username_lower}` unique: userByName, createUser's case-insensitive uniqueness
+ * - users `{id}` unique: userById, usersByIds
+ * - sessions `{token_hash}` unique: createSession, sessionByTokenHash, deleteSession
+ * - sessions `{expires_at_date}`: TTL (expireAfterSeconds 0) on MongoDB; a plain index serving
+ *   the adapter's own sweep where TTL indexes are not implemented (FerretDB 1.x)
+ * - groups `{id}` unique: groupById, groupsOfUser's second read
+ * - groups `{public, created_at: -1, id: -1}`: publicGroups
+ * - memberships `{group_id, user_id}` unique: addMember, removeMember, isMember, memberIds,
+ *   reads.ofGroup, createGroup
+ * - memberships `{user_id, joined_at, _id}`: groupsOfUser (its whole sort order)
+ * - memberships `{group_id, user_id}` also: roleOf, members, setRole; groups `{id}`: updateGroup,
+ *   createDm (whose group id names the pair, so that index makes the pair unique)
+ * - bans `{group_id, user_id}` unique: addBan, removeBan, isBanned
+ * - mutes `{user_id, group_id}` unique: setMuted, mutedGroups
+ * - invites `{group_id, rev}` unique: updateGroup's rotation, and the current code read by
+ *   groupById, publicGroups and groupsOfUser (see `_mongo_invites.ts`)
+ * - owners `{group_id, rev}` unique: leaveGroup's transfer, and the current owner read by
+ *   groupById, publicGroups and groupsOfUser (see `_mongo_owners.ts`); memberships
+ *   `{group_id, user_id}`: leaveGroup's choice of the next owner
+ * - messages `{group_id, seq}` unique: insertMessages' idempotency, messagesInRange, headSeq
+ * - reads `{group_id, user_id, seq}` unique: reads.advance (insert-only, see
+ *   `mongo_read_store.ts`), reads.ofGroup, reads.ofUser (its `$in` of groups is one index seek per
+ *   group)
  */
 export async function createIndexes(c: StoreCollections): Promise<boolean> {
   const unique = { unique: true };
@@ -107,7 +133,7 @@ export async function createIndexes(c: StoreCollections): Promise<boolean> {
     // `_id` last: groupsOfUser sorts by it to break ties, so the index gives the whole order.
     c.memberships.createIndex({ user_id: 1, joined_at: 1, _id: 1 }),
     c.messages.createIndex({ group_id: 1, seq: 1 }, unique),
-    // One document per position (see `_mongo_reads.ts`).
+    // One document per position (see `mongo_read_store.ts`).
     c.reads.createIndex({ group_id: 1, user_id: 1, seq: 1 }, unique),
     // Present or absent: inserted and deleted whole, never updated in place.
     c.bans.createIndex({ group_id: 1, user_id: 1 }, unique),

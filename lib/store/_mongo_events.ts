@@ -3,18 +3,13 @@
  * states (compare-and-set on the stored rev) and each group's event index under a unique
  * (group_id, rev).
  */
-import {
-  type AnyBulkWriteOperation,
-  type Filter,
-  MongoBulkWriteError,
-  MongoServerError,
-} from "mongodb";
+import type { AnyBulkWriteOperation, Filter } from "mongodb";
 import type { Message } from "../protocol/types.ts";
 import type { StoredEvent } from "./store.ts";
 import type { StoreCollections } from "./_mongo_collections.ts";
-import { firstPerSeq } from "./_message_batch.ts";
+import { checkEvent, newestPerSeq } from "./_message_batch.ts";
+import { isDuplicate } from "./_mongo_writes.ts";
 
-const DUPLICATE_KEY = 11000;
 const hidden = { projection: { _id: 0 } } as const;
 
 /**
@@ -29,7 +24,6 @@ export async function upsertStates(
   c: StoreCollections,
   states: Message[],
 ): Promise<void> {
-  firstPerSeq(states);
   const newest = newestPerSeq(states);
   if (newest.length === 0) return;
   const stored = await storedRevs(c, newest);
@@ -111,28 +105,13 @@ function casFilter(m: Message, rev: number | undefined): Filter<Message> {
   >;
 }
 
-/** The newest state per message of a batch. */
-function newestPerSeq(states: Message[]): Message[] {
-  const newest = new Map<string, Message>();
-  for (const m of states) {
-    const key = JSON.stringify([m.group_id, m.seq]);
-    const seen = newest.get(key);
-    if (!seen || (seen.rev ?? 0) < (m.rev ?? 0)) newest.set(key, m);
-  }
-  return [...newest.values()];
-}
-
 /** Adds index entries; an existing (group_id, rev) is kept. */
 export async function insertEvents(
   c: StoreCollections,
   events: StoredEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  for (const e of events) {
-    if (!(Number.isSafeInteger(e.rev) && e.rev >= 1)) {
-      throw new TypeError(`Cannot index event: rev ${e.rev} is not positive`);
-    }
-  }
+  events.forEach(checkEvent);
   try {
     await c.events.insertMany(events.map((e) => ({ ...e })), {
       ordered: false,
@@ -179,13 +158,4 @@ export async function messagesBySeqs(
     group_id: groupId,
     seq: { $in: [...new Set(seqs)] },
   }, hidden).toArray();
-}
-
-function isDuplicate(err: unknown): boolean {
-  if (err instanceof MongoBulkWriteError) {
-    const errors = [err.writeErrors].flat();
-    return errors.length > 0 && errors.every((e) => e.code === DUPLICATE_KEY) &&
-      err.result.getWriteConcernError() === undefined;
-  }
-  return err instanceof MongoServerError && err.code === DUPLICATE_KEY;
 }

@@ -8,7 +8,6 @@ import type {
   GroupChanges,
   Leave,
   Store,
-  StoredAttachment,
   StoredEvent,
   StoredGroup,
   StoredMember,
@@ -16,16 +15,19 @@ import type {
   StoredUser,
 } from "./store.ts";
 import * as events from "./_kv_events.ts";
-import { KvAttachments } from "./_kv_attachments.ts";
+import { KvAttachmentStore } from "./kv_attachment_store.ts";
+import { KvReadStore } from "./kv_read_store.ts";
 import * as keys from "./_kv_keys.ts";
 import type { Membership } from "./_kv_roles.ts";
 import * as roles from "./_kv_roles.ts";
 import * as groupAdmin from "./_kv_group_admin.ts";
 import * as leave from "./_kv_leave.ts";
+import * as sessions from "./_kv_sessions.ts";
 import { atomicChunks } from "./_kv_batches.ts";
-import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
-import { openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
+import { firstPerSeq } from "./_message_batch.ts";
+import { commit, openKvWhenUnlocked } from "./_kv_retry.ts";
 import {
+  getEntry,
   getManyEntries,
   getManyValues,
   listEntries,
@@ -34,13 +36,15 @@ import {
 
 /** The `Store` port on Deno KV. */
 export class KvStore implements Store {
+  readonly attachments: KvAttachmentStore;
+  readonly reads: KvReadStore;
   #kv: Deno.Kv;
-  #attachments: KvAttachments;
   #closed = false;
 
   private constructor(kv: Deno.Kv) {
     this.#kv = kv;
-    this.#attachments = new KvAttachments(kv);
+    this.attachments = new KvAttachmentStore(kv);
+    this.reads = new KvReadStore(kv);
   }
 
   /**
@@ -73,11 +77,12 @@ export class KvStore implements Store {
   }
 
   async userById(id: string): Promise<StoredUser | null> {
-    return (await this.#get<StoredUser>(keys.userKey(id))).value;
+    return (await getEntry<StoredUser>(this.#kv, keys.userKey(id))).value;
   }
 
   async userByName(username: string): Promise<StoredUser | null> {
-    const id = (await this.#get<string>(keys.userNameKey(username))).value;
+    const id =
+      (await getEntry<string>(this.#kv, keys.userNameKey(username))).value;
     return id === null ? null : await this.userById(id);
   }
 
@@ -89,33 +94,16 @@ export class KvStore implements Store {
     return users.map(({ id, username }) => ({ id, username }));
   }
 
-  async createSession(
-    tokenHash: string,
-    session: StoredSession,
-  ): Promise<void> {
-    // KV drops the key itself once expired; reads still check expires_at because KV may keep an
-    // expired key visible for a while.
-    const ms = Date.parse(session.expires_at) - Date.now();
-    const expireIn = ms > 1 ? Math.ceil(ms) : 1;
-    const key = keys.sessionKey(tokenHash);
-    await retryWhileLocked(() => this.#kv.set(key, session, { expireIn }));
+  createSession(tokenHash: string, session: StoredSession): Promise<void> {
+    return sessions.create(this.#kv, tokenHash, session);
   }
 
-  async sessionByTokenHash(tokenHash: string): Promise<StoredSession | null> {
-    const session =
-      (await this.#get<StoredSession>(keys.sessionKey(tokenHash))).value;
-    return session && isLive(session) ? session : null;
+  sessionByTokenHash(tokenHash: string): Promise<StoredSession | null> {
+    return sessions.byTokenHash(this.#kv, tokenHash);
   }
 
-  async deleteSession(tokenHash: string): Promise<StoredSession | null> {
-    const key = keys.sessionKey(tokenHash);
-    while (true) {
-      const entry = await this.#get<StoredSession>(key);
-      if (entry.value === null) return null;
-      // The check makes exactly one of two concurrent deleters answer the session.
-      const res = await commit(this.#kv.atomic().check(entry).delete(key));
-      if (res.ok) return isLive(entry.value) ? entry.value : null;
-    }
+  deleteSession(tokenHash: string): Promise<StoredSession | null> {
+    return sessions.remove(this.#kv, tokenHash);
   }
 
   async createGroup(group: StoredGroup): Promise<void> {
@@ -137,7 +125,7 @@ export class KvStore implements Store {
   }
 
   async groupById(id: string): Promise<StoredGroup | null> {
-    return (await this.#get<StoredGroup>(keys.groupKey(id))).value;
+    return (await getEntry<StoredGroup>(this.#kv, keys.groupKey(id))).value;
   }
 
   async publicGroups(limit: number): Promise<StoredGroup[]> {
@@ -178,7 +166,7 @@ export class KvStore implements Store {
   async removeMember(groupId: string, userId: string): Promise<boolean> {
     const key = keys.memberKey(groupId, userId);
     while (true) {
-      const entry = await this.#get(key);
+      const entry = await getEntry(this.#kv, key);
       if (entry.versionstamp === null) return false;
       const op = this.#kv.atomic()
         .check(entry)
@@ -193,7 +181,7 @@ export class KvStore implements Store {
   }
 
   async isMember(groupId: string, userId: string): Promise<boolean> {
-    return (await this.#get(keys.memberKey(groupId, userId)))
+    return (await getEntry(this.#kv, keys.memberKey(groupId, userId)))
       .versionstamp !== null;
   }
 
@@ -299,89 +287,10 @@ export class KvStore implements Store {
     return events.headRev(this.#kv, groupId);
   }
 
-  async setReadSeq(
-    groupId: string,
-    userId: string,
-    seq: number,
-  ): Promise<number> {
-    checkReadSeq(seq);
-    const key = keys.readKey(groupId, userId);
-    while (true) {
-      const entry = await this.#get<number>(key);
-      if (entry.value !== null && entry.value >= seq) return entry.value;
-      const res = await commit(this.#kv.atomic().check(entry).set(key, seq));
-      if (res.ok) return seq;
-    }
-  }
-
-  async readSeqsOfUser(
-    userId: string,
-    groupIds: string[],
-  ): Promise<Map<string, number>> {
-    const unique = [...new Set(groupIds)];
-    const entries = await getManyEntries<number>(
-      this.#kv,
-      unique.map((g) => keys.readKey(g, userId)),
-    );
-    const out = new Map<string, number>();
-    for (const [i, entry] of entries.entries()) {
-      if (entry.value !== null) out.set(unique[i], entry.value);
-    }
-    return out;
-  }
-
-  async readSeqsOfGroup(groupId: string): Promise<Map<string, number>> {
-    const members = new Set(await this.memberIds(groupId));
-    const out = new Map<string, number>();
-    const entries = await listEntries<number>(this.#kv, {
-      prefix: keys.readsPrefix(groupId),
-    });
-    for (const entry of entries) {
-      const userId = entry.key.at(-1) as string;
-      // A former member's position stays stored for a rejoin, but is no member's position.
-      if (members.has(userId)) out.set(userId, entry.value);
-    }
-    return out;
-  }
-
-  createAttachment(attachment: StoredAttachment): Promise<void> {
-    return this.#attachments.create(attachment);
-  }
-
-  attachmentsByIds(ids: string[]): Promise<StoredAttachment[]> {
-    return this.#attachments.byIds(ids);
-  }
-
-  claimAttachments(ids: string[], claimant: string): Promise<string | null> {
-    return this.#attachments.claim(ids, claimant);
-  }
-
-  releaseAttachments(ids: string[], claimant: string): Promise<void> {
-    return this.#attachments.release(ids, claimant);
-  }
-
-  setAttachmentsSeq(ids: string[], seq: number): Promise<void> {
-    return this.#attachments.setSeq(ids, seq);
-  }
-
-  unclaimedAttachments(
-    createdBefore: string,
-    limit: number,
-  ): Promise<StoredAttachment[]> {
-    return this.#attachments.unclaimed(createdBefore, limit);
-  }
-
-  deleteAttachment(
-    id: string,
-    options: { onlyUnclaimed?: boolean } = {},
-  ): Promise<boolean> {
-    return this.#attachments.delete(id, options.onlyUnclaimed ?? false);
-  }
-
   async healthy(): Promise<boolean> {
     if (this.#closed) return false;
     try {
-      await this.#get(keys.healthKey);
+      await getEntry(this.#kv, keys.healthKey);
       return true;
     } catch {
       return false;
@@ -394,11 +303,6 @@ export class KvStore implements Store {
       this.#kv.close();
     }
     return Promise.resolve();
-  }
-
-  /** One point read; a read refused for a locked file is asked again. */
-  #get<T>(key: Deno.KvKey): Promise<Deno.KvEntryMaybe<T>> {
-    return retryWhileLocked(() => this.#kv.get<T>(key));
   }
 
   /**
@@ -421,16 +325,4 @@ export class KvStore implements Store {
       pending = pending.filter((_, i) => entries[i].versionstamp === null);
     }
   }
-}
-
-/** Commits `op`; a commit refused for a locked file applied nothing, so it is sent again. */
-function commit(
-  op: Deno.AtomicOperation,
-): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
-  return retryWhileLocked(() => op.commit());
-}
-
-function isLive(session: StoredSession): boolean {
-  // An unparsable expiry counts as expired: NaN compares false.
-  return Date.parse(session.expires_at) > Date.now();
 }

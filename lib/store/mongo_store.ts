@@ -2,30 +2,8 @@
  * The `Store` port on MongoDB, mirroring `kv_store.ts` method by method. Unique indexes carry
  * the rules that KV enforces with versionstamp checks, so several processes may share a database.
  *
- * Indexes (created by `open`, in `_mongo_collections.ts`), and the methods whose queries they serve
- * (`tests/contracts/store_mongo_indexes_test.ts` checks every query against them):
- * - users `{username_lower}` unique: userByName, createUser's case-insensitive uniqueness
- * - users `{id}` unique: userById, usersByIds
- * - sessions `{token_hash}` unique: createSession, sessionByTokenHash, deleteSession
- * - sessions `{expires_at_date}`: TTL (expireAfterSeconds 0) on MongoDB; a plain index serving
- *   the adapter's own sweep where TTL indexes are not implemented (FerretDB 1.x)
- * - groups `{id}` unique: groupById, groupsOfUser's second read
- * - groups `{public, created_at: -1, id: -1}`: publicGroups
- * - memberships `{group_id, user_id}` unique: addMember, removeMember, isMember, memberIds,
- *   readSeqsOfGroup, createGroup
- * - memberships `{user_id, joined_at, _id}`: groupsOfUser (its whole sort order)
- * - memberships `{group_id, user_id}` also: roleOf, members, setRole; groups `{id}`: updateGroup,
- *   createDm (whose group id names the pair, so that index makes the pair unique)
- * - bans `{group_id, user_id}` unique: addBan, removeBan, isBanned
- * - mutes `{user_id, group_id}` unique: setMuted, mutedGroups
- * - invites `{group_id, rev}` unique: updateGroup's rotation, and the current code read by
- *   groupById, publicGroups and groupsOfUser (see `_mongo_invites.ts`)
- * - owners `{group_id, rev}` unique: leaveGroup's transfer, and the current owner read by
- *   groupById, publicGroups and groupsOfUser (see `_mongo_owners.ts`); memberships
- *   `{group_id, user_id}`: leaveGroup's choice of the next owner
- * - messages `{group_id, seq}` unique: insertMessages' idempotency, messagesInRange, headSeq
- * - reads `{group_id, user_id, seq}` unique: setReadSeq (insert-only, see `_mongo_reads.ts`),
- *   readSeqsOfGroup, readSeqsOfUser (its `$in` of groups is one index seek per group)
+ * The indexes, and which method's query each serves, are listed at `createIndexes`
+ * (`_mongo_collections.ts`); `tests/contracts/store_mongo_indexes_test.ts` checks every query.
  *
  * Tested against FerretDB 1.24 (SQLite backend), never against MongoDB itself: see README.
  */
@@ -35,7 +13,6 @@ import type {
   GroupChanges,
   Leave,
   Store,
-  StoredAttachment,
   StoredEvent,
   StoredGroup,
   StoredMember,
@@ -43,17 +20,18 @@ import type {
   StoredUser,
 } from "./store.ts";
 import * as events from "./_mongo_events.ts";
-import { MongoAttachments } from "./_mongo_attachments.ts";
+import { MongoAttachmentStore } from "./mongo_attachment_store.ts";
 import {
   createIndexes,
   type StoreCollections,
   storeCollections,
 } from "./_mongo_collections.ts";
-import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
-import * as reads from "./_mongo_reads.ts";
+import { firstPerSeq } from "./_message_batch.ts";
+import { MongoReadStore } from "./mongo_read_store.ts";
 import * as roles from "./_mongo_roles.ts";
 import * as invites from "./_mongo_invites.ts";
 import * as owners from "./_mongo_owners.ts";
+import { MongoSessions } from "./_mongo_sessions.ts";
 import { insertUnlessDuplicate, isDuplicate } from "./_mongo_writes.ts";
 
 /** Options of `MongoStore.open`. */
@@ -66,28 +44,27 @@ export interface MongoStoreOptions {
   onCommand?: (command: Document) => void;
 }
 
-const SESSION_SWEEP_INTERVAL_MS = 60_000;
 const hidden = { projection: { _id: 0 } } as const;
 
 /** The `Store` port on MongoDB. */
 export class MongoStore implements Store {
+  readonly attachments: MongoAttachmentStore;
+  readonly reads: MongoReadStore;
   #client: MongoClient;
   #c: StoreCollections;
-  #attachments: MongoAttachments;
-  /** Without a TTL index (FerretDB), `createSession` deletes expired sessions now and then. */
-  #sweepsSessions: boolean;
-  #nextSweepAt = 0;
+  #sessions: MongoSessions;
 
   private constructor(
     client: MongoClient,
     c: StoreCollections,
     ttl: boolean,
-    attachments: MongoAttachments,
+    attachments: MongoAttachmentStore,
   ) {
     this.#client = client;
     this.#c = c;
-    this.#sweepsSessions = !ttl;
-    this.#attachments = attachments;
+    this.#sessions = new MongoSessions(c.sessions, ttl);
+    this.attachments = attachments;
+    this.reads = new MongoReadStore(c);
   }
 
   /** Connects to `uri` and creates the indexes the contract relies on. */
@@ -106,7 +83,7 @@ export class MongoStore implements Store {
     try {
       await client.connect();
       const c = storeCollections(client.db(options.dbName));
-      const attachments = new MongoAttachments(client.db(options.dbName));
+      const attachments = new MongoAttachmentStore(client.db(options.dbName));
       const [ttl] = await Promise.all([
         createIndexes(c),
         attachments.createIndexes(),
@@ -140,48 +117,16 @@ export class MongoStore implements Store {
       .toArray();
   }
 
-  async createSession(
-    tokenHash: string,
-    session: StoredSession,
-  ): Promise<void> {
-    const doc = {
-      ...session,
-      token_hash: tokenHash,
-      expires_at_date: new Date(session.expires_at),
-    };
-    await this.#c.sessions.replaceOne({ token_hash: tokenHash }, doc, {
-      upsert: true,
-    });
-    await this.#sweepExpiredSessions();
+  createSession(tokenHash: string, session: StoredSession): Promise<void> {
+    return this.#sessions.create(tokenHash, session);
   }
 
-  /** At most once a minute per process, so that a burst of logins costs one sweep. */
-  async #sweepExpiredSessions(): Promise<void> {
-    if (!this.#sweepsSessions || Date.now() < this.#nextSweepAt) return;
-    this.#nextSweepAt = Date.now() + SESSION_SWEEP_INTERVAL_MS;
-    await this.#c.sessions.deleteMany({
-      expires_at_date: { $lte: new Date() },
-    });
+  sessionByTokenHash(tokenHash: string): Promise<StoredSession | null> {
+    return this.#sessions.byTokenHash(tokenHash);
   }
 
-  async sessionByTokenHash(tokenHash: string): Promise<StoredSession | null> {
-    const doc = await this.#c.sessions.findOne(
-      { token_hash: tokenHash },
-      sessionProjection,
-    );
-    return doc && isLive(doc) ? doc : null;
-  }
-
-  async deleteSession(tokenHash: string): Promise<StoredSession | null> {
-    // Not findOneAndDelete: FerretDB 1.x hands one document to every concurrent caller (and has
-    // no projection there). A delete by `_id` counts exactly, so exactly one deleter answers.
-    const doc = await this.#c.sessions.findOne({ token_hash: tokenHash });
-    if (!doc) return null;
-    const { deletedCount } = await this.#c.sessions.deleteOne({ _id: doc._id });
-    if (deletedCount !== 1) return null;
-    const { id, user_id, created_at, expires_at } = doc;
-    const session = { id, user_id, created_at, expires_at };
-    return isLive(session) ? session : null;
+  deleteSession(tokenHash: string): Promise<StoredSession | null> {
+    return this.#sessions.delete(tokenHash);
   }
 
   async createGroup(group: StoredGroup): Promise<void> {
@@ -380,66 +325,6 @@ export class MongoStore implements Store {
     return events.headRev(this.#c, groupId);
   }
 
-  async setReadSeq(
-    groupId: string,
-    userId: string,
-    seq: number,
-  ): Promise<number> {
-    checkReadSeq(seq);
-    return await reads.setReadSeq(this.#c.reads, groupId, userId, seq);
-  }
-
-  async readSeqsOfUser(
-    userId: string,
-    groupIds: string[],
-  ): Promise<Map<string, number>> {
-    return await reads.readSeqsOfUser(this.#c.reads, userId, groupIds);
-  }
-
-  async readSeqsOfGroup(groupId: string): Promise<Map<string, number>> {
-    const [members, positions] = await Promise.all([
-      this.memberIds(groupId),
-      reads.readSeqsOfGroup(this.#c.reads, groupId),
-    ]);
-    // A former member's position stays stored for a rejoin, but is no member's position.
-    const current = new Set(members);
-    return new Map([...positions].filter(([user]) => current.has(user)));
-  }
-
-  createAttachment(attachment: StoredAttachment): Promise<void> {
-    return this.#attachments.create(attachment);
-  }
-
-  attachmentsByIds(ids: string[]): Promise<StoredAttachment[]> {
-    return this.#attachments.byIds(ids);
-  }
-
-  claimAttachments(ids: string[], claimant: string): Promise<string | null> {
-    return this.#attachments.claim(ids, claimant);
-  }
-
-  releaseAttachments(ids: string[], claimant: string): Promise<void> {
-    return this.#attachments.release(ids, claimant);
-  }
-
-  setAttachmentsSeq(ids: string[], seq: number): Promise<void> {
-    return this.#attachments.setSeq(ids, seq);
-  }
-
-  unclaimedAttachments(
-    createdBefore: string,
-    limit: number,
-  ): Promise<StoredAttachment[]> {
-    return this.#attachments.unclaimed(createdBefore, limit);
-  }
-
-  deleteAttachment(
-    id: string,
-    options: { onlyUnclaimed?: boolean } = {},
-  ): Promise<boolean> {
-    return this.#attachments.delete(id, options.onlyUnclaimed ?? false);
-  }
-
   async healthy(): Promise<boolean> {
     try {
       await this.#client.db().command({ ping: 1 });
@@ -463,15 +348,7 @@ export class MongoStore implements Store {
 }
 
 const userProjection = { projection: { _id: 0, username_lower: 0 } } as const;
-const sessionProjection = {
-  projection: { _id: 0, token_hash: 0, expires_at_date: 0 },
-} as const;
 
 function groupExists(id: string): Error {
   return new Error(`Cannot create group: id ${id} exists`);
-}
-
-function isLive(session: StoredSession): boolean {
-  // An unparsable expiry counts as expired: NaN compares false.
-  return Date.parse(session.expires_at) > Date.now();
 }

@@ -13,12 +13,9 @@
  * - `insertEvents` keeps each group's event index (rev → seq, kind); one rev is written once.
  *   Callers write the states an event produced before its index entry, so a reader that finds
  *   an index entry finds that state or a later one.
- * - `setReadSeq` only moves forward and answers the stored value.
  * - Sessions past `expires_at` are not returned.
- * - Attachments (§5): `claimAttachments` is all-or-none and atomic per attachment, so two
- *   messages can never both claim one upload; claiming again with the same claimant succeeds
- *   (a retried send). `deleteAttachment` with `onlyUnclaimed` deletes nothing that a message
- *   claimed, even when a claim races it.
+ * - Read positions are the `reads` sub-port (contract in `read_store.ts`), attachments (§5) the
+ *   `attachments` sub-port (contract in `attachment_store.ts`).
  * - Every method may throw on an unreachable database; none throws for "not found".
  * - A membership carries a role; `createGroup` stores the owner's as `owner`. Adapters keep roles,
  *   the core decides who may change them (`lib/core/permissions.ts`).
@@ -28,6 +25,8 @@
  *   derived from the pair, so the store's uniqueness of group ids is the pair's uniqueness.
  */
 import type { Message, Role, User } from "../protocol/types.ts";
+import type { AttachmentStore } from "./attachment_store.ts";
+import type { ReadStore } from "./read_store.ts";
 
 /** One entry of a group's event index: event `rev` changed message `seq`. */
 export interface StoredEvent {
@@ -84,27 +83,13 @@ export interface StoredMember {
   role: Role;
 }
 
-/** §5: an upload's metadata; its bytes live in the `FileStorage`. */
-export interface StoredAttachment {
-  id: string;
-  group_id: string;
-  uploader_id: string;
-  name: string;
-  /** The declared type (the real one for images), as clients are told. */
-  content_type: string;
-  size: number;
-  /** True when the bytes are a PNG, JPEG, GIF or WebP image: served inline. */
-  inline: boolean;
-  width?: number;
-  height?: number;
-  created_at: string;
-  /** Who claimed it for a message (see `claimAttachments`); null while no message uses it. */
-  claimed_by: string | null;
-  /** The seq of the message that carries it, once that is known. */
-  message_seq: number | null;
-}
-
+/** The store port; the module comment above is its contract. */
 export interface Store {
+  /** §5: the records of uploads, on the same database. */
+  readonly attachments: AttachmentStore;
+  /** How far each member has read in each group. */
+  readonly reads: ReadStore;
+
   /** Creates a user; false when the username is taken (case-insensitively). */
   createUser(user: StoredUser): Promise<boolean>;
   userById(id: string): Promise<StoredUser | null>;
@@ -190,40 +175,6 @@ export interface Store {
   ): Promise<StoredEvent[]>;
   /** The highest indexed rev of a group, 0 when it has none. */
   headRev(groupId: string): Promise<number>;
-
-  /** Moves a user's read position forward; answers the stored position. */
-  setReadSeq(groupId: string, userId: string, seq: number): Promise<number>;
-  /** A user's read positions in the given groups (absent = 0). */
-  readSeqsOfUser(
-    userId: string,
-    groupIds: string[],
-  ): Promise<Map<string, number>>;
-  /** Every member's read position in a group (absent = 0). */
-  readSeqsOfGroup(groupId: string): Promise<Map<string, number>>;
-
-  /** §5: records an upload (unclaimed). */
-  createAttachment(attachment: StoredAttachment): Promise<void>;
-  /** The stored attachments among `ids`, in the order of `ids`. */
-  attachmentsByIds(ids: string[]): Promise<StoredAttachment[]>;
-  /**
-   * Claims every id for `claimant`, atomically all or none; answers null on success, else an id
-   * that is not stored or is claimed by another claimant (then nothing changed).
-   */
-  claimAttachments(ids: string[], claimant: string): Promise<string | null>;
-  /** Undoes `claimant`'s claim on these ids (a send that failed after claiming). */
-  releaseAttachments(ids: string[], claimant: string): Promise<void>;
-  /** Records the seq of the message that carries these attachments. */
-  setAttachmentsSeq(ids: string[], seq: number): Promise<void>;
-  /** Unclaimed attachments created before `createdBefore` (ISO time), oldest first. */
-  unclaimedAttachments(
-    createdBefore: string,
-    limit: number,
-  ): Promise<StoredAttachment[]>;
-  /** Deletes an attachment's record; with `onlyUnclaimed`, only while unclaimed. */
-  deleteAttachment(
-    id: string,
-    options?: { onlyUnclaimed?: boolean },
-  ): Promise<boolean>;
 
   /** True when the database answers. */
   healthy(): Promise<boolean>;

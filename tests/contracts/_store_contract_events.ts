@@ -100,10 +100,12 @@ export function eventCases(test: StoreCase): void {
   test("insertEvents() refuses a rev or seq that is not a positive integer, writing nothing", async (s) => {
     const g = uid("group");
     const good: StoredEvent = { group_id: g, rev: 1, seq: 1, kind: "message" };
-    await assert.rejects(
-      s.insertEvents([good, { ...good, rev: 0 }]),
-      TypeError,
-    );
+    for (const bad of [{ rev: 0 }, { rev: 2, seq: 0 }, { rev: 2, seq: 1.5 }]) {
+      await assert.rejects(
+        s.insertEvents([good, { ...good, ...bad }]),
+        TypeError,
+      );
+    }
     assert.deepStrictEqual(await s.eventsAfter(g, 0, 10), []);
   });
 }

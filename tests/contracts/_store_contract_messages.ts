@@ -1,21 +1,9 @@
-/** The store contract's cases for message history and read positions. */
+/** The store contract's cases for message history. */
 import assert from "node:assert/strict";
-import type { Store } from "../../lib/store/store.ts";
 import type { StoreCase } from "./_store_fixtures.ts";
-import { group, message, messages, uid, user } from "./_store_fixtures.ts";
+import { message, messages, uid } from "./_store_fixtures.ts";
 
-/** A group with owner ann and member bob. */
-async function groupOfTwo(s: Store) {
-  const [ann, bob] = [user("ann"), user("bob")];
-  await s.createUser(ann);
-  await s.createUser(bob);
-  const g = group(ann.id);
-  await s.createGroup(g);
-  await s.addMember(g.id, bob.id);
-  return { g, ann, bob };
-}
-
-/** Registers the message history and read position cases. */
+/** Registers the message history cases. */
 export function messageCases(test: StoreCase): void {
   test("insertMessages() stores messages that messagesInRange() returns exactly", async (s) => {
     const g = uid("group");
@@ -115,86 +103,5 @@ export function messageCases(test: StoreCase): void {
     await s.insertMessages([message(g, 3), message(g, 12), message(g, 7)]);
     await s.insertMessages([message(other, 40)]);
     assert.equal(await s.headSeq(g), 12);
-  });
-
-  test("setReadSeq() moves the position forward and answers it", async (s) => {
-    const { g, bob } = await groupOfTwo(s);
-    assert.equal(await s.setReadSeq(g.id, bob.id, 3), 3);
-    assert.equal(await s.setReadSeq(g.id, bob.id, 8), 8);
-    assert.equal((await s.readSeqsOfUser(bob.id, [g.id])).get(g.id), 8);
-  });
-
-  test("setReadSeq() given a lower position keeps the higher and answers it", async (s) => {
-    const { g, bob } = await groupOfTwo(s);
-    await s.setReadSeq(g.id, bob.id, 9);
-    assert.equal(await s.setReadSeq(g.id, bob.id, 4), 9);
-    assert.equal(await s.setReadSeq(g.id, bob.id, 9), 9);
-    assert.equal((await s.readSeqsOfUser(bob.id, [g.id])).get(g.id), 9);
-  });
-
-  test("setReadSeq() under concurrent calls keeps the highest position", async (s) => {
-    const { g, bob } = await groupOfTwo(s);
-    const seqs = [5, 17, 2, 11, 16, 1, 9];
-    await Promise.all(seqs.map((seq) => s.setReadSeq(g.id, bob.id, seq)));
-    assert.equal((await s.readSeqsOfUser(bob.id, [g.id])).get(g.id), 17);
-  });
-
-  test("setReadSeq() keeps the highest of concurrent moves round after round, and answers at least each", async (s) => {
-    // A store that applies updates as read-modify-write loses some of these (FerretDB 1.x did).
-    const { g, bob } = await groupOfTwo(s);
-    for (let round = 1; round <= 5; round++) {
-      const base = round * 100;
-      const seqs = [3, 9, 1, 7, 10, 2, 8, 5, 4, 6].map((n) => base + n);
-      const answers = await Promise.all(
-        seqs.map((seq) => s.setReadSeq(g.id, bob.id, seq)),
-      );
-      answers.forEach((answer, i) => assert.ok(answer >= seqs[i]));
-      assert.equal(
-        (await s.readSeqsOfUser(bob.id, [g.id])).get(g.id),
-        base + 10,
-      );
-      assert.equal((await s.readSeqsOfGroup(g.id)).get(bob.id), base + 10);
-    }
-  });
-
-  test("readSeqsOfUser() answers the user's positions in the groups asked", async (s) => {
-    const { g, ann, bob } = await groupOfTwo(s);
-    const h = group(ann.id);
-    const unread = group(ann.id);
-    await s.createGroup(h);
-    await s.createGroup(unread);
-    await s.setReadSeq(g.id, ann.id, 4);
-    await s.setReadSeq(h.id, ann.id, 7);
-    await s.setReadSeq(g.id, bob.id, 2);
-    const seqs = await s.readSeqsOfUser(ann.id, [g.id, unread.id]);
-    assert.equal(seqs.get(g.id), 4);
-    assert.equal(seqs.get(unread.id) ?? 0, 0);
-    assert.equal(seqs.has(h.id), false);
-    assert.equal((await s.readSeqsOfUser(ann.id, [])).size, 0);
-  });
-
-  test("readSeqsOfGroup() answers every member's position in the group", async (s) => {
-    const { g, ann, bob } = await groupOfTwo(s);
-    const cy = user("cy");
-    await s.createUser(cy);
-    await s.addMember(g.id, cy.id);
-    const other = group(ann.id);
-    await s.createGroup(other);
-    await s.setReadSeq(g.id, ann.id, 6);
-    await s.setReadSeq(g.id, bob.id, 3);
-    await s.setReadSeq(other.id, ann.id, 50);
-    const seqs = await s.readSeqsOfGroup(g.id);
-    assert.equal(seqs.get(ann.id), 6);
-    assert.equal(seqs.get(bob.id), 3);
-    assert.equal(seqs.get(cy.id) ?? 0, 0);
-    assert.equal((await s.readSeqsOfGroup(uid("group"))).size, 0);
-  });
-
-  test("readSeqsOfGroup() leaves out users who are no longer members", async (s) => {
-    const { g, ann, bob } = await groupOfTwo(s);
-    await s.setReadSeq(g.id, ann.id, 5);
-    await s.setReadSeq(g.id, bob.id, 4);
-    await s.removeMember(g.id, bob.id);
-    assert.deepStrictEqual([...await s.readSeqsOfGroup(g.id)], [[ann.id, 5]]);
   });
 }

@@ -75,13 +75,13 @@ if (mongoIgnore) {
         };
         for (const a of [kept, sent, orphan]) {
           await files.write(a.id, chunked(pattern(600_000), 50_000));
-          await store.createAttachment(a);
+          await store.attachments.create(a);
         }
         assert.ok(
           await docsOf(sent.id) > 2,
           "a 600 KB file spans several chunks",
         );
-        await store.claimAttachments([kept.id, sent.id], "m:1");
+        await store.attachments.claim([kept.id, sent.id], "m:1");
         assert.equal(
           await deleteMessageFiles(store, files, {
             attachments: [toAttachment(sent)],

@@ -1,6 +1,7 @@
 /**
- * The store port's contract suite: every rule of `lib/store/store.ts`, run against any adapter.
- * Each case gets a fresh store from the factory and cleans it up, pass or fail.
+ * The store port's contract suite: every rule of `lib/store/store.ts` and of its sub-ports
+ * (`store.reads`, `store.attachments`), run against any adapter. Each case gets a fresh store from
+ * the factory and cleans it up, pass or fail.
  */
 import assert from "node:assert/strict";
 import type {
@@ -13,6 +14,7 @@ import { groupCases } from "./_store_contract_groups.ts";
 import { leaveCases } from "./_store_contract_leave.ts";
 import { eventCases } from "./_store_contract_events.ts";
 import { messageCases } from "./_store_contract_messages.ts";
+import { readCases } from "./_store_contract_reads.ts";
 import { roleCases } from "./_store_contract_roles.ts";
 import type { StoreCase } from "./_store_fixtures.ts";
 import { uid, user } from "./_store_fixtures.ts";
@@ -51,6 +53,7 @@ export function storeContract(
   sessionCases(test);
   groupCases(test);
   messageCases(test);
+  readCases(test);
   attachmentCases(test);
   roleCases(test);
   leaveCases(test);

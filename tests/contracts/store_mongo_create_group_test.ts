@@ -5,37 +5,15 @@
  * store stays sound: no ownerless group, nothing listed that its owner cannot open.
  */
 import assert from "node:assert/strict";
-import { MongoClient } from "mongodb";
 import { collections } from "../../lib/store/_mongo_names.ts";
-import { MongoStore } from "../../lib/store/mongo_store.ts";
-import {
-  mongoTest,
-  sharedMongo,
-  testDbName,
-} from "../helpers/ferretdb_server.ts";
+import { mongoTest } from "../helpers/ferretdb_server.ts";
+import { withMongoStore } from "./_mongo_store_fixture.ts";
 import { group, user } from "./_store_fixtures.ts";
-
-/** A store on a fresh database, a raw client on the same one, and their disposal. */
-async function withStore(
-  fn: (store: MongoStore, client: MongoClient, dbName: string) => Promise<void>,
-): Promise<void> {
-  const server = await sharedMongo();
-  const dbName = testDbName();
-  const store = await MongoStore.open(server.uri, { dbName });
-  const client = new MongoClient(server.uri);
-  try {
-    await fn(store, client, dbName);
-  } finally {
-    await store.close();
-    await client.db(dbName).dropDatabase().catch(() => {});
-    await client.close();
-  }
-}
 
 mongoTest(
   "mongo createGroup(): a crash after the owner's membership and before the group leaves the owner's groups intact and lists nothing",
   async () => {
-    await withStore(async (store, client, dbName) => {
+    await withMongoStore(async ({ store, db }) => {
       const owner = user("owner");
       await store.createUser(owner);
       const kept = group(owner.id, { public: true, minute: 1 });
@@ -43,7 +21,7 @@ mongoTest(
 
       // The first write of createGroup, as the adapter makes it, and then the process "dies".
       const lost = group(owner.id, { public: true, minute: 2 });
-      await client.db(dbName).collection(collections.memberships).insertOne({
+      await db.collection(collections.memberships).insertOne({
         group_id: lost.id,
         user_id: owner.id,
         joined_at: new Date(),
@@ -67,7 +45,7 @@ mongoTest(
 mongoTest(
   "mongo createGroup(): an id taken by another group is refused and leaves neither owner a stray membership",
   async () => {
-    await withStore(async (store) => {
+    await withMongoStore(async ({ store }) => {
       const [ann, bob] = [user("ann"), user("bob")];
       await store.createUser(ann);
       await store.createUser(bob);

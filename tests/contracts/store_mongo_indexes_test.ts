@@ -11,14 +11,13 @@
  * PostgreSQL backend pushes equalities down as jsonb containment, which btree indexes do not serve.)
  */
 import assert from "node:assert/strict";
-import { type Document, MongoClient } from "mongodb";
+import type { Document } from "mongodb";
+import { MongoAttachmentStore } from "../../lib/store/mongo_attachment_store.ts";
+import { MongoReadStore } from "../../lib/store/mongo_read_store.ts";
 import { MongoStore } from "../../lib/store/mongo_store.ts";
 import type { Store } from "../../lib/store/store.ts";
-import {
-  mongoTest,
-  sharedMongo,
-  testDbName,
-} from "../helpers/ferretdb_server.ts";
+import { mongoTest } from "../helpers/ferretdb_server.ts";
+import { withMongoStore } from "./_mongo_store_fixture.ts";
 import { group, messages, user } from "./_store_fixtures.ts";
 import { attachment } from "./_store_contract_attachments.ts";
 
@@ -170,9 +169,9 @@ async function everyMethod(store: Store): Promise<void> {
   }]);
   await store.eventsAfter(g.id, 0, 10);
   await store.headRev(g.id);
-  await store.setReadSeq(g.id, bob.id, 3);
-  await store.readSeqsOfUser(bob.id, [g.id]);
-  await store.readSeqsOfGroup(g.id);
+  await store.reads.advance(g.id, bob.id, 3);
+  await store.reads.ofUser(bob.id, [g.id]);
+  await store.reads.ofGroup(g.id);
   await store.roleOf(g.id, bob.id);
   await store.members(g.id);
   await store.setRole(g.id, bob.id, "admin");
@@ -200,16 +199,16 @@ async function everyMethod(store: Store): Promise<void> {
   await store.leaveGroup(g2.id, bob.id);
   // §5: each attachment method down the path that queries (a claim refused, a sweep).
   const [a, b] = [attachment({ minute: 1 }), attachment({ minute: 2 })];
-  await store.createAttachment(a);
-  await store.createAttachment({ ...b, claimed_by: "m:0" });
-  await store.attachmentsByIds([a.id, b.id]);
-  await store.claimAttachments([a.id, b.id], "m:1");
-  await store.claimAttachments([a.id], "m:1");
-  await store.setAttachmentsSeq([a.id], 6);
-  await store.releaseAttachments([a.id], "m:1");
-  await store.unclaimedAttachments(new Date().toISOString(), 10);
-  await store.deleteAttachment(a.id, { onlyUnclaimed: true });
-  await store.deleteAttachment(b.id);
+  await store.attachments.create(a);
+  await store.attachments.create({ ...b, claimed_by: "m:0" });
+  await store.attachments.byIds([a.id, b.id]);
+  await store.attachments.claim([a.id, b.id], "m:1");
+  await store.attachments.claim([a.id], "m:1");
+  await store.attachments.setSeq([a.id], 6);
+  await store.attachments.release([a.id], "m:1");
+  await store.attachments.unclaimed(new Date().toISOString(), 10);
+  await store.attachments.delete(a.id, { onlyUnclaimed: true });
+  await store.attachments.delete(b.id);
 }
 
 /** Methods that may only insert: no query to serve (their unique indexes are in the contract). */
@@ -222,35 +221,51 @@ const insertsOnly = [
   "insertEvents",
 ];
 
-/** `store` telling `onCall` the name of each method called, before the call. */
-function recording(store: Store, onCall: (method: string) => void): Store {
+/**
+ * `store` telling `onCall` the name of each method called, before the call; a sub-port's methods
+ * are named `attachments.claim` and so on.
+ */
+function recording<T extends object>(
+  store: T,
+  onCall: (method: string) => void,
+  prefix = "",
+): T {
   return new Proxy(store, {
     get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value === "object" && value !== null) {
+        return recording(value, onCall, `${prefix}${String(name)}.`);
+      }
       if (typeof value !== "function") return value;
-      onCall(String(name));
+      onCall(prefix + String(name));
       return value.bind(target);
     },
   });
 }
 
+/** The methods a class declares, with `prefix` (sub-ports). */
+function methodsOf(cls: { prototype: object }, prefix = ""): string[] {
+  return Object.getOwnPropertyNames(cls.prototype)
+    .filter((m) => !["constructor", "healthy", "close"].includes(m))
+    .map((m) => prefix + m);
+}
+
 mongoTest(
   "mongo store: every query of every method is served by an index the server reports",
   async () => {
-    const server = await sharedMongo();
-    const dbName = testDbName();
     // Methods run one at a time, so each command belongs to the method called last.
     let method = "open";
     const commands: { method: string; command: Document }[] = [];
-    const store = await MongoStore.open(server.uri, {
-      dbName,
-      onCommand: (command) => commands.push({ method, command }),
-    });
-    const client = new MongoClient(server.uri);
-    try {
+    const onCommand = (command: Document) => commands.push({ method, command });
+    await withMongoStore(async ({ store, db }) => {
       await everyMethod(recording(store, (m) => method = m));
-      const methods = Object.getOwnPropertyNames(MongoStore.prototype)
-        .filter((m) => !["constructor", "healthy", "close"].includes(m));
+      const methods = [
+        ...methodsOf(MongoStore),
+        ...methodsOf(MongoReadStore, "reads."),
+        ...methodsOf(MongoAttachmentStore, "attachments.").filter((m) =>
+          m !== "attachments.createIndexes"
+        ),
+      ];
       const queries = commands.flatMap(({ method, command }) =>
         queriesOf(command).map((q) => ({ ...q, method }))
       );
@@ -262,7 +277,6 @@ mongoTest(
         "every method that queries was driven and seen querying",
       );
 
-      const db = client.db(dbName);
       const indexes = new Map<string, [string, number][][]>();
       for (const q of queries) {
         if (!indexes.has(q.collection)) {
@@ -296,10 +310,6 @@ mongoTest(
         assert.match(plan, /IXSCAN|IDHACK/, `index scan: ${plan}`);
         assert.doesNotMatch(plan, /COLLSCAN/, `no collection scan: ${plan}`);
       }
-    } finally {
-      await store.close();
-      await client.db(dbName).dropDatabase().catch(() => {});
-      await client.close();
-    }
+    }, { onCommand });
   },
 );

@@ -6,24 +6,15 @@
  * old owner's next leave is a plain one.
  */
 import assert from "node:assert/strict";
-import { MongoClient } from "mongodb";
 import { collections } from "../../lib/store/_mongo_names.ts";
-import { MongoStore } from "../../lib/store/mongo_store.ts";
-import {
-  mongoTest,
-  sharedMongo,
-  testDbName,
-} from "../helpers/ferretdb_server.ts";
+import { mongoTest } from "../helpers/ferretdb_server.ts";
+import { withMongoStore } from "./_mongo_store_fixture.ts";
 import { group, user } from "./_store_fixtures.ts";
 
 mongoTest(
   "mongo leaveGroup(): a crash after the transfer and before the removal leaves the heir owning the group and the old owner a member who can still leave",
   async () => {
-    const server = await sharedMongo();
-    const dbName = testDbName();
-    const store = await MongoStore.open(server.uri, { dbName });
-    const client = new MongoClient(server.uri);
-    try {
+    await withMongoStore(async ({ store, db }) => {
       const [owner, heir] = [user("owner"), user("heir")];
       await store.createUser(owner);
       await store.createUser(heir);
@@ -32,7 +23,7 @@ mongoTest(
       await store.addMember(g.id, heir.id);
 
       // The first write of the owner's leave, as the adapter makes it, and then the process "dies".
-      await client.db(dbName).collection(collections.owners).insertOne({
+      await db.collection(collections.owners).insertOne({
         group_id: g.id,
         rev: 1,
         user_id: heir.id,
@@ -47,10 +38,6 @@ mongoTest(
       assert.deepEqual(await store.leaveGroup(g.id, owner.id), { left: true });
       assert.equal((await store.groupById(g.id))?.owner_id, heir.id);
       assert.deepEqual(await store.memberIds(g.id), [heir.id]);
-    } finally {
-      await store.close();
-      await client.db(dbName).dropDatabase().catch(() => {});
-      await client.close();
-    }
+    });
   },
 );

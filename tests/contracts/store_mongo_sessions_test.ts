@@ -4,14 +4,9 @@
  * created, at most once a minute per process. Reads never return them either way (contract).
  */
 import assert from "node:assert/strict";
-import { MongoClient } from "mongodb";
 import { collections } from "../../lib/store/_mongo_names.ts";
-import { MongoStore } from "../../lib/store/mongo_store.ts";
-import {
-  mongoTest,
-  sharedMongo,
-  testDbName,
-} from "../helpers/ferretdb_server.ts";
+import { mongoTest } from "../helpers/ferretdb_server.ts";
+import { withMongoStore } from "./_mongo_store_fixture.ts";
 import { user } from "./_store_fixtures.ts";
 
 function session(userId: string, expiresInMs: number) {
@@ -27,12 +22,8 @@ function session(userId: string, expiresInMs: number) {
 mongoTest(
   "mongo sessions: expired ones are removed by a TTL index, or else by the adapter's sweep",
   async () => {
-    const server = await sharedMongo();
-    const dbName = testDbName();
-    const store = await MongoStore.open(server.uri, { dbName });
-    const client = new MongoClient(server.uri);
-    try {
-      const sessions = client.db(dbName).collection(collections.sessions);
+    await withMongoStore(async ({ store, db }) => {
+      const sessions = db.collection(collections.sessions);
       const indexes = await sessions.listIndexes().toArray();
       const expiry = indexes.find((i) => "expires_at_date" in i.key);
       assert.ok(expiry, "an index on expires_at_date");
@@ -58,10 +49,6 @@ mongoTest(
         await sessions.countDocuments({ token_hash: "hash-new" }),
         1,
       );
-    } finally {
-      await store.close();
-      await client.db(dbName).dropDatabase().catch(() => {});
-      await client.close();
-    }
+    });
   },
 );

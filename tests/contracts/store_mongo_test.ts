@@ -3,13 +3,8 @@
  * private FerretDB for this file. Each case gets a fresh database, dropped afterwards. Ignored
  * with a printed reason when neither is available, unless `REQUIRE_MONGO=1`.
  */
-import { MongoClient } from "mongodb";
-import { MongoStore } from "../../lib/store/mongo_store.ts";
-import {
-  mongoIgnore,
-  sharedMongo,
-  testDbName,
-} from "../helpers/ferretdb_server.ts";
+import { mongoIgnore } from "../helpers/ferretdb_server.ts";
+import { freshMongoStore } from "./_mongo_store_fixture.ts";
 import { storeContract } from "./store_contract.ts";
 
 if (mongoIgnore) {
@@ -20,19 +15,8 @@ if (mongoIgnore) {
   });
 } else {
   storeContract("mongo", async () => {
-    const server = await sharedMongo();
-    const dbName = testDbName();
-    const store = await MongoStore.open(server.uri, { dbName });
-    const cleanup = async () => {
-      await store.close();
-      const client = new MongoClient(server.uri);
-      try {
-        await client.db(dbName).dropDatabase();
-      } finally {
-        await client.close();
-      }
-    };
-    return { store, cleanup };
+    const { store, dispose } = await freshMongoStore();
+    return { store, cleanup: dispose };
   }, {
     // The driver's connection pool and monitors outlive a test by design; close() ends them,
     // but on its own schedule.

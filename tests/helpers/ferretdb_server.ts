@@ -10,7 +10,7 @@
  * FerretDB, which panics) does not count.
  */
 import { MongoClient } from "mongodb";
-import { freePort } from "./free_port.ts";
+import { answersVersion, startPrivateServer } from "./private_server.ts";
 
 /** A MongoDB-protocol server for one test. */
 export interface MongoServer {
@@ -39,15 +39,7 @@ async function findFerretdb(): Promise<string | null> {
   }/salvioris/ferretdb-${version}`;
   const candidates = [Deno.env.get("FERRETDB_BIN"), cache, "ferretdb"];
   for (const bin of candidates) {
-    if (!bin) continue;
-    try {
-      const out = await new Deno.Command(bin, {
-        args: ["--version"],
-        stdout: "null",
-        stderr: "null",
-      }).output();
-      if (out.success) return bin;
-    } catch { /* not there */ }
+    if (bin && await answersVersion(bin)) return bin;
   }
   return null;
 }
@@ -138,24 +130,6 @@ function externalServer(uri: string): MongoServer {
   };
 }
 
-const live = new Set<Deno.ChildProcess>();
-const liveDirs = new Set<string>();
-
-// Last resort for a test that failed before its `finally`, and the end of a shared server: no
-// FerretDB and no data folder outlives the run.
-globalThis.addEventListener("unload", () => {
-  for (const child of live) {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-  }
-  for (const dir of liveDirs) {
-    try {
-      Deno.removeSync(dir, { recursive: true });
-    } catch { /* already gone */ }
-  }
-});
-
 let shared: Promise<MongoServer> | null = null;
 
 /**
@@ -168,99 +142,35 @@ export function sharedMongo(): Promise<MongoServer> {
 }
 
 async function startFerretdb(bin: string): Promise<MongoServer> {
-  const dir = await Deno.makeTempDir({ prefix: "salvioris_ferretdb_" });
-  liveDirs.add(dir);
-  let log = "";
-  const append = (text: string) => log = (log + text).slice(-8000);
-  let child: Deno.ChildProcess | null = null;
-  let port = 0;
-  for (let attempt = 1; child === null; attempt++) {
-    port = freePort();
-    try {
-      child = await spawn({ bin, port, dir, append });
-    } catch (err) {
-      // Another process may have taken the port between our probe and the server's bind.
-      if (attempt >= 3) {
-        await Deno.remove(dir, { recursive: true });
-        liveDirs.delete(dir);
-        throw err;
-      }
-    }
-  }
-  let current: Deno.ChildProcess | null = child;
-  const halt = async (signal: Deno.Signal) => {
-    const proc = current;
-    current = null;
-    if (!proc) return;
-    try {
-      proc.kill(signal);
-    } catch { /* already exited */ }
-    await proc.status;
-    live.delete(proc);
-  };
-  const uri = `mongodb://127.0.0.1:${port}/`;
+  const server = await startPrivateServer({
+    name: "FerretDB",
+    dirPrefix: "salvioris_ferretdb_",
+    command: (port, dir) => ({
+      bin,
+      args: [
+        "--handler=sqlite",
+        `--sqlite-url=file:${dir}/`,
+        `--listen-addr=127.0.0.1:${port}`,
+        `--state-dir=${dir}`,
+        "--debug-addr=-",
+        "--telemetry=disable",
+        "--log-level=warn",
+      ],
+    }),
+    answers: answersPing,
+    readyTimeoutMs: 15_000,
+    pollMs: 50,
+    keepOutput: true,
+  });
+  const uri = `mongodb://127.0.0.1:${server.port}/`;
   return {
     uri,
     uriOf: (dbName) => withDatabase(uri, dbName),
-    stop: () => halt("SIGTERM"),
-    start: async () => {
-      if (current) {
-        throw new Error(`Cannot start FerretDB on ${port}: it is running`);
-      }
-      current = await spawn({ bin, port, dir, append });
-    },
-    kill: async () => {
-      await halt("SIGKILL");
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-      liveDirs.delete(dir);
-    },
-    output: () => log,
+    stop: server.stop,
+    start: server.start,
+    kill: server.kill,
+    output: server.output,
   };
-}
-
-interface SpawnOptions {
-  bin: string;
-  port: number;
-  dir: string;
-  append: (text: string) => void;
-}
-
-/** Starts FerretDB on `port` with its SQLite files in `dir`; resolves once it answers ping. */
-async function spawn(o: SpawnOptions): Promise<Deno.ChildProcess> {
-  const child = new Deno.Command(o.bin, {
-    args: [
-      "--handler=sqlite",
-      `--sqlite-url=file:${o.dir}/`,
-      `--listen-addr=127.0.0.1:${o.port}`,
-      `--state-dir=${o.dir}`,
-      "--debug-addr=-",
-      "--telemetry=disable",
-      "--log-level=warn",
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  live.add(child);
-  const decoder = new TextDecoder();
-  for (const stream of [child.stdout, child.stderr]) {
-    void (async () => {
-      for await (const chunk of stream) o.append(decoder.decode(chunk));
-    })().catch(() => {});
-  }
-  let exited = false;
-  child.status.then(() => exited = true);
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && !exited) {
-    if (await answersPing(o.port)) return child;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  try {
-    child.kill("SIGKILL");
-  } catch { /* already exited */ }
-  await child.status;
-  live.delete(child);
-  throw new Error(`FerretDB did not answer ping on port ${o.port}`);
 }
 
 /** True when a MongoDB-protocol server on the port answers `ping`. */

@@ -4,7 +4,7 @@
  * (or `redisIgnore`), which skips them with a printed reason when `redis-server` is not
  * installed, unless `REQUIRE_REDIS=1`.
  */
-import { freePort } from "./free_port.ts";
+import { answersVersion, startPrivateServer } from "./private_server.ts";
 
 /** A running private Redis. */
 export interface RedisServer {
@@ -18,30 +18,9 @@ export interface RedisServer {
   kill(): Promise<void>;
 }
 
-const live = new Set<Deno.ChildProcess>();
-
-// Last resort for a test that failed before its `finally`: no redis-server outlives the run.
-globalThis.addEventListener("unload", () => {
-  for (const child of live) {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-  }
-});
-
 /** True when `redis-server` can be run. */
-export async function redisAvailable(): Promise<boolean> {
-  try {
-    const out = await new Deno.Command("redis-server", {
-      args: ["--version"],
-      stdout: "null",
-      stderr: "null",
-    })
-      .output();
-    return out.success;
-  } catch {
-    return false;
-  }
+export function redisAvailable(): Promise<boolean> {
+  return answersVersion("redis-server");
 }
 
 const required = Deno.env.get("REQUIRE_REDIS") === "1";
@@ -75,89 +54,31 @@ export interface RedisOptions {
 export async function startRedis(
   options: RedisOptions = {},
 ): Promise<RedisServer> {
-  const dir = await Deno.makeTempDir({ prefix: "salvioris_redis_" });
-  const persist = options.persist ?? false;
-  let child: Deno.ChildProcess | null = null;
-  let port = 0;
-  for (let attempt = 1; child === null; attempt++) {
-    port = freePort();
-    try {
-      child = await spawn(port, dir, persist);
-    } catch (err) {
-      // Another process may have taken the port between our probe and the server's bind.
-      if (attempt >= 3) {
-        await Deno.remove(dir, { recursive: true });
-        throw err;
-      }
-    }
-  }
-  let current: Deno.ChildProcess | null = child;
-  const halt = async (signal: Deno.Signal) => {
-    const proc = current;
-    current = null;
-    if (!proc) return;
-    try {
-      proc.kill(signal);
-    } catch { /* already exited */ }
-    await proc.status;
-    live.delete(proc);
-  };
+  const persistence = options.persist
+    ? ["--appendonly", "yes", "--appendfsync", "always"]
+    : ["--appendonly", "no"];
+  const server = await startPrivateServer({
+    name: "redis-server",
+    dirPrefix: "salvioris_redis_",
+    command: (port, dir) => ({
+      bin: "redis-server",
+      args: [
+        ...["--port", String(port), "--bind", "127.0.0.1", "--save", ""],
+        ...persistence,
+        ...["--dir", dir, "--loglevel", "warning"],
+      ],
+    }),
+    answers: answersPing,
+    readyTimeoutMs: 5_000,
+    pollMs: 20,
+  });
   return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    stop: () => halt("SIGTERM"),
-    start: async () => {
-      if (current) {
-        throw new Error(`Cannot start redis on ${port}: it is running`);
-      }
-      current = await spawn(port, dir, persist);
-    },
-    kill: async () => {
-      await halt("SIGKILL");
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-    },
+    url: `redis://127.0.0.1:${server.port}`,
+    port: server.port,
+    stop: server.stop,
+    start: server.start,
+    kill: server.kill,
   };
-}
-
-async function spawn(
-  port: number,
-  dir: string,
-  persist: boolean,
-): Promise<Deno.ChildProcess> {
-  const args = [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    ...(persist
-      ? ["--appendonly", "yes", "--appendfsync", "always"]
-      : ["--appendonly", "no"]),
-  ];
-  args.push("--dir", dir, "--loglevel", "warning");
-  const child = new Deno.Command("redis-server", {
-    args,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  })
-    .spawn();
-  live.add(child);
-  let exited = false;
-  child.status.then(() => exited = true);
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    if (exited) break;
-    if (await answersPing(port)) return child;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  try {
-    child.kill("SIGKILL");
-  } catch { /* already exited */ }
-  await child.status;
-  live.delete(child);
-  throw new Error(`redis-server did not answer PING on port ${port}`);
 }
 
 /** True when something on the port answers a Redis PING with +PONG. */

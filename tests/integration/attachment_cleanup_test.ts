@@ -15,7 +15,7 @@ import {
 import { FolderFiles } from "../../lib/files/folder_files.ts";
 import type { Message } from "../../lib/protocol/types.ts";
 import { KvStore } from "../../lib/store/kv_store.ts";
-import type { StoredAttachment } from "../../lib/store/store.ts";
+import type { StoredAttachment } from "../../lib/store/attachment_store.ts";
 import { chunked, pattern } from "../contracts/files_contract.ts";
 import { filesIn } from "../helpers/uploads.ts";
 
@@ -52,7 +52,7 @@ async function stored(
     claimed_by: null,
     message_seq: null,
   };
-  await store.createAttachment(record);
+  await store.attachments.create(record);
   return record;
 }
 
@@ -72,7 +72,7 @@ Deno.test("deleteMessageFiles() removes a deleted message's files: records and b
         message: { seq: 7, attachments } as Message,
       }));
     assert.equal(
-      (await store.attachmentsByIds([a.id]))[0].message_seq,
+      (await store.attachments.byIds([a.id]))[0].message_seq,
       7,
     );
     assert.equal(await deleteMessageFiles(store, files, message), 2);
@@ -104,7 +104,7 @@ Deno.test("a send that fails gives its uploads back for the next one", async () 
       ),
       /bus down/,
     );
-    assert.equal((await store.attachmentsByIds([a.id]))[0].claimed_by, null);
+    assert.equal((await store.attachments.byIds([a.id]))[0].claimed_by, null);
     const sent = await sendWithAttachments(
       store,
       { ...input, messageId: "m2" },
@@ -120,7 +120,7 @@ Deno.test("three instances sweeping at once remove each orphan exactly once and 
     const old = new Date(Date.now() - 25 * 3600_000).toISOString();
     for (let i = 0; i < 30; i++) await stored(store, files, `o${i}`, old);
     const claimed = await stored(store, files, "claimed", old);
-    await store.claimAttachments([claimed.id], "m:x");
+    await store.attachments.claim([claimed.id], "m:x");
     const fresh = await stored(store, files, "fresh");
     // Separate handles on one KV file, as separate processes would have.
     const others = await Promise.all(

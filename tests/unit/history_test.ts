@@ -148,14 +148,14 @@ Deno.test("the projector moves each author's read position to their newest store
   await send("two");
   await new PersistenceProjector({ bus, store, consumer: "t" }).drain();
   assert.deepEqual(
-    await store.readSeqsOfUser("u1", ["g"]),
+    await store.reads.ofUser("u1", ["g"]),
     new Map([["g", 2]]),
   );
-  await store.setReadSeq("g", "u1", 5);
+  await store.reads.advance("g", "u1", 5);
   await send("three");
   await new PersistenceProjector({ bus, store, consumer: "t" }).drain();
   assert.equal(
-    (await store.readSeqsOfUser("u1", ["g"])).get("g"),
+    (await store.reads.ofUser("u1", ["g"])).get("g"),
     5,
     "never moves back",
   );

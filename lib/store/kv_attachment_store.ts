@@ -1,17 +1,20 @@
 /**
- * The store's attachment records on Deno KV (§5). Claims and sweeps race across processes, so
- * each is one atomic commit checked against the versionstamps it read, retried on conflict.
+ * The attachment sub-port on Deno KV (§5). Claims and sweeps race across processes, so
+ * each is one atomic commit checked against the versionstamps it read, retried on conflict; reads
+ * and commits refused for a locked file are asked again, as everywhere in the KV store.
  */
-import type { StoredAttachment } from "./store.ts";
+import type { AttachmentStore, StoredAttachment } from "./attachment_store.ts";
 import * as keys from "./_kv_keys.ts";
-import { getManyEntries, getManyValues } from "./_kv_reads.ts";
-import { retryWhileLocked } from "./_kv_retry.ts";
+import {
+  getEntry,
+  getManyEntries,
+  getManyValues,
+  listEntries,
+} from "./_kv_reads.ts";
+import { commit } from "./_kv_retry.ts";
 
-const commit = (op: Deno.AtomicOperation) =>
-  retryWhileLocked(() => op.commit());
-
-/** Attachment records on one KV handle. */
-export class KvAttachments {
+/** The `AttachmentStore` sub-port on one KV handle (shared with its `KvStore`). */
+export class KvAttachmentStore implements AttachmentStore {
   constructor(private readonly kv: Deno.Kv) {}
 
   async create(a: StoredAttachment): Promise<void> {
@@ -73,19 +76,20 @@ export class KvAttachments {
   ): Promise<StoredAttachment[]> {
     const n = Math.floor(limit);
     if (!(n > 0)) return [];
-    const ids: string[] = [];
-    const iter = this.kv.list<string>({
+    const entries = await listEntries<string>(this.kv, {
       prefix: keys.unclaimedAttachmentsPrefix,
       end: [...keys.unclaimedAttachmentsPrefix, createdBefore],
     }, { limit: n });
-    for await (const entry of iter) ids.push(entry.value);
-    return await this.byIds(ids);
+    return await this.byIds(entries.map((entry) => entry.value));
   }
 
-  async delete(id: string, onlyUnclaimed: boolean): Promise<boolean> {
+  async delete(
+    id: string,
+    { onlyUnclaimed = false }: { onlyUnclaimed?: boolean } = {},
+  ): Promise<boolean> {
     const key = keys.attachmentKey(id);
     while (true) {
-      const entry = await this.kv.get<StoredAttachment>(key);
+      const entry = await getEntry<StoredAttachment>(this.kv, key);
       const a = entry.value;
       if (a === null) return false;
       if (onlyUnclaimed && a.claimed_by !== null) return false;
@@ -103,7 +107,7 @@ export class KvAttachments {
     for (const id of new Set(ids)) {
       const key = keys.attachmentKey(id);
       while (true) {
-        const entry = await this.kv.get<StoredAttachment>(key);
+        const entry = await getEntry<StoredAttachment>(this.kv, key);
         if (entry.value === null) break;
         const next = change(entry.value);
         if (next === null) break;

@@ -1,5 +1,5 @@
 /**
- * The store's attachment records on MongoDB (§5).
+ * The attachment sub-port on MongoDB (§5).
  *
  * Why claims are documents of their own: a standalone server has no multi-document transactions,
  * and FerretDB 1.x applies a conditional update as read-modify-write without a lock, so two
@@ -9,14 +9,10 @@
  * inserts in id order and removes what it inserted when one is taken. The sweeper claims an
  * upload too (as `#sweeper`) before deleting it, so a sweep and a send cannot both win.
  */
-import {
-  type Collection,
-  type Db,
-  MongoBulkWriteError,
-  MongoServerError,
-} from "mongodb";
-import type { StoredAttachment } from "./store.ts";
+import type { Collection, Db } from "mongodb";
+import type { AttachmentStore, StoredAttachment } from "./attachment_store.ts";
 import { collections } from "./_mongo_names.ts";
+import { isDuplicate } from "./_mongo_writes.ts";
 
 type AttachmentDoc = Omit<StoredAttachment, "claimed_by"> & {
   /**
@@ -32,10 +28,9 @@ interface ClaimDoc {
 
 const hidden = { projection: { _id: 0, claimed_hint: 0 } } as const;
 const sweeper = "#sweeper";
-const DUPLICATE_KEY = 11000;
 
-/** Attachment records in one database. */
-export class MongoAttachments {
+/** The `AttachmentStore` sub-port in one database (shared with its `MongoStore`). */
+export class MongoAttachmentStore implements AttachmentStore {
   #records: Collection<AttachmentDoc>;
   #claims: Collection<ClaimDoc>;
 
@@ -144,7 +139,10 @@ export class MongoAttachments {
     return out;
   }
 
-  async delete(id: string, onlyUnclaimed: boolean): Promise<boolean> {
+  async delete(
+    id: string,
+    { onlyUnclaimed = false }: { onlyUnclaimed?: boolean } = {},
+  ): Promise<boolean> {
     if (onlyUnclaimed && await this.#insertClaim(id, sweeper) === "taken") {
       return false;
     }
@@ -168,16 +166,9 @@ export class MongoAttachments {
       await this.#claims.insertOne({ attachment_id: id, claimant });
       return "inserted";
     } catch (err) {
-      if (!_isDuplicate(err)) throw err;
+      if (!isDuplicate(err)) throw err;
       const holder = await this.#claims.findOne({ attachment_id: id });
       return holder?.claimant === claimant ? "held" : "taken";
     }
   }
-}
-
-function _isDuplicate(err: unknown): boolean {
-  if (err instanceof MongoBulkWriteError) {
-    return [err.writeErrors].flat().every((e) => e.code === DUPLICATE_KEY);
-  }
-  return err instanceof MongoServerError && err.code === DUPLICATE_KEY;
 }
