@@ -15,8 +15,6 @@ export interface ListenOptions {
 /** A listener that comes back after accept errors; `shutdown` stops it for good. */
 export interface Listener {
   readonly port: number;
-  /** Times the listener was replaced after an accept error (tests and logs). */
-  readonly restarts: number;
   shutdown(): Promise<void>;
 }
 
@@ -31,7 +29,6 @@ export function listen(
   // With port 0 the system chose one: listen again on that same port.
   const port = server.addr.port;
   let stopped = false;
-  let restarts = 0;
 
   const relisten = async (err: unknown) => {
     if (stopped) return;
@@ -49,7 +46,6 @@ export function listen(
       if (stopped) return;
       try {
         server = serve({ ...options, port }, handler);
-        restarts++;
         watch(server);
         log.info("server.listening_again", "server: listening again", { port });
         return;
@@ -68,9 +64,6 @@ export function listen(
 
   return {
     port,
-    get restarts() {
-      return restarts;
-    },
     async shutdown() {
       stopped = true;
       await server.shutdown();
