@@ -215,17 +215,6 @@ function stopOnSignals(server: RunningServer): void {
   }
 }
 
-/**
- * Deno's WebSocket copies each frame into a per-socket write buffer that keeps the size of the
- * largest frame it ever sent: a 14 KB `ready` (a user in 50 groups) then costs 14 KB for as long
- * as the socket stays open, more than half of an idle socket. With vectored writes, frames over
- * 1 KiB go out without that copy (smaller ones take the same path as before). Deno reads this
- * once, at the first socket; an operator's own value, even empty (off), is left alone.
- */
-if (Deno.env.get("DENO_USE_WRITEV") === undefined) {
-  Deno.env.set("DENO_USE_WRITEV", "1");
-}
-
 // A stray rejected promise is a bug to log, never a reason to drop every user's socket.
 globalThis.addEventListener("unhandledrejection", (event) => {
   log.error("process.unhandled_rejection", "unhandled rejection", {
