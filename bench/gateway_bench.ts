@@ -94,11 +94,7 @@ for (const sockets of [100, 1000]) {
       tokenHash: "",
     };
     hub.add(c);
-    const stream = new GroupStream({
-      sendText: (t) => c.sendText(t),
-      resync() {},
-      fill: () => Promise.resolve([]),
-    });
+    const stream = new GroupStream("g", c, () => Promise.resolve([]));
     await stream.begin(0, []);
     c.streams.set("g", stream);
     hub.link(c, "g");

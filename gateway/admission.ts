@@ -17,6 +17,18 @@ export const defaultSocketLimits: SocketLimits = {
   maxUnidentifiedPerAddress: 50,
 };
 
+/**
+ * `limits` with `maxSockets` lowered to `available` descriptors when there are fewer: beyond the
+ * process's open-file limit a socket is not refused but breaks accepting altogether.
+ */
+export function fitSocketLimits(
+  limits: SocketLimits,
+  available: number | null,
+): SocketLimits {
+  if (available === null || limits.maxSockets <= available) return limits;
+  return { ...limits, maxSockets: available };
+}
+
 /** What `refusal` answers: the HTTP status and the error to send instead of upgrading. */
 export interface Refusal {
   status: 429 | 503;

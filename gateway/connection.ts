@@ -6,7 +6,7 @@ import type { Caller } from "../lib/core/accounts.ts";
 import { type ChatError, CloseCode } from "../lib/protocol/errors.ts";
 import type { ServerFrame } from "../lib/protocol/server_frames.ts";
 import type { RateSettings } from "./context.ts";
-import type { GroupStream } from "./group_stream.ts";
+import type { GroupStream, GroupStreamSink } from "./group_stream.ts";
 import { TokenBucket, WindowCounter } from "../lib/core/rate_limit.ts";
 import { TypingTracker } from "./typing.ts";
 import { limits } from "../lib/protocol/limits.ts";
@@ -44,7 +44,8 @@ export const bufferCheckChars = 64 * 1024;
 
 const OPEN = 1;
 
-export class Connection {
+/** A socket is the sink of its own group streams: they share it rather than each hold closures. */
+export class Connection implements GroupStreamSink {
   readonly id: string;
   readonly openedAt: number;
   lastFrameAt: number;
@@ -52,9 +53,10 @@ export class Connection {
   /** Groups this socket listens to, each with its ordered message stream. */
   readonly streams = new Map<string, GroupStream>();
   readonly frameLimit: TokenBucket;
-  readonly messageLimit: TokenBucket;
-  // Created on first use: most sockets never type, misbehave or hit a limit, and an idle
-  // instance holds tens of thousands of sockets.
+  // Created on first use: most sockets never send a message, type, misbehave or hit a limit, and
+  // an idle instance holds tens of thousands of sockets. A bucket made late starts full, as one
+  // made at open would be by then: the budget is the same.
+  #messageLimit: TokenBucket | null = null;
   #typing: TypingTracker | null = null;
   #violations: WindowCounter | null = null;
   #rejections: WindowCounter | null = null;
@@ -63,6 +65,7 @@ export class Connection {
   /** Set once an identity is being established (cookie or `identify`): one socket, one user. */
   #identityClaimed = false;
   #now: () => number;
+  #rates: RateSettings;
   /** Characters sent since `bufferedAmount` was last read. */
   #unchecked = 0;
 
@@ -71,16 +74,21 @@ export class Connection {
     this.id = options.id;
     this.#socket = options.socket;
     this.#now = now;
+    this.#rates = rates;
     this.openedAt = this.lastFrameAt = now();
     this.frameLimit = new TokenBucket(
       rates.framesBurst,
       rates.framesPerSec,
       now,
     );
-    this.messageLimit = new TokenBucket(
-      rates.messagesBurst,
-      rates.messagesPerSec,
-      now,
+  }
+
+  /** This socket's `message` budget. */
+  get messageLimit(): TokenBucket {
+    return this.#messageLimit ??= new TokenBucket(
+      this.#rates.messagesBurst,
+      this.#rates.messagesPerSec,
+      this.#now,
     );
   }
 
@@ -193,6 +201,11 @@ export class Connection {
       };
       setTimeout(check, pollMs);
     });
+  }
+
+  /** Tells the client to reload a group over HTTP (its stream could not be caught up). */
+  resync(groupId: string): void {
+    this.send({ type: "resync", group_id: groupId });
   }
 
   /** Stops delivering a group's messages to this socket. */

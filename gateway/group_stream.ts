@@ -14,18 +14,22 @@ export interface StreamItem {
   text: string;
 }
 
-/** Loads the events after `afterRev` up to `toRev`, or null when they cannot be served. */
+/** Loads a group's events after `afterRev` up to `toRev`, or null when they cannot be served. */
 export type FillMissed = (
+  groupId: string,
   afterRev: number,
   toRev: number,
 ) => Promise<StreamItem[] | null>;
 
+/**
+ * Where a stream's events go: the socket itself (`Connection`), shared by all of that socket's
+ * streams, so a subscription costs one small object and no closures.
+ */
 export interface GroupStreamSink {
   /** Sends an already serialised frame. */
   sendText(text: string): void;
   /** Tells the client to reload the group over HTTP. */
-  resync(): void;
-  fill: FillMissed;
+  resync(groupId: string): void;
   /**
    * Replay pacing: null when the socket can take more now, else a promise that settles once its
    * send queue has drained enough. Replays and gap fills wait on it between events, so a large
@@ -46,7 +50,12 @@ export class GroupStream {
   #overflowed = false;
   #closed = false;
 
-  constructor(private readonly sink: GroupStreamSink) {}
+  /** `fill` is the instance's one source of missed events, shared by every stream. */
+  constructor(
+    readonly groupId: string,
+    private readonly sink: GroupStreamSink,
+    private readonly fill: FillMissed,
+  ) {}
 
   /** The last rev this socket received (or was told it has). */
   get lastRev(): number {
@@ -112,7 +121,7 @@ export class GroupStream {
         this.#overflowed = false;
         const newest = this.#pending.at(-1)?.rev ?? this.#lastRev;
         this.#pending = [];
-        this.sink.resync();
+        this.sink.resync(this.groupId);
         this.#lastRev = Math.max(this.#lastRev, newest);
       }
       const next = this.#pending.shift();
@@ -121,7 +130,11 @@ export class GroupStream {
       if (next.rev > this.#lastRev + 1) {
         let missed: StreamItem[] | null = null;
         try {
-          missed = await this.sink.fill(this.#lastRev, next.rev - 1);
+          missed = await this.fill(
+            this.groupId,
+            this.#lastRev,
+            next.rev - 1,
+          );
         } catch (err) {
           log.warn("gateway.gap_fill_failed", "gateway: could not fill a gap", {
             err,
@@ -129,7 +142,7 @@ export class GroupStream {
         }
         if (this.#closed) return;
         if (missed) { for (const item of missed) this.#send(item); }
-        else this.sink.resync();
+        else this.sink.resync(this.groupId);
       }
       this.#send(next);
     }

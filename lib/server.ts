@@ -5,9 +5,18 @@
  */
 import type { Hono } from "hono";
 import { createFanout } from "../gateway/fanout.ts";
-import type { Gateway, GatewaySettings } from "../gateway/context.ts";
+import type {
+  Gateway,
+  GatewaySettings,
+  SocketLimits,
+} from "../gateway/context.ts";
 import { Hub } from "../gateway/hub.ts";
-import { SocketAdmission } from "../gateway/admission.ts";
+import {
+  defaultSocketLimits,
+  fitSocketLimits,
+  SocketAdmission,
+} from "../gateway/admission.ts";
+import { openFileLimit, socketDescriptors } from "./open_files.ts";
 import { revalidateSockets } from "../gateway/revalidate.ts";
 import { closeAll, noticeAll, startSweeper } from "../gateway/lifecycle.ts";
 import { createApp } from "../routes/app.ts";
@@ -29,6 +38,7 @@ import { reasonOf, StartupError } from "./startup.ts";
 import type { UploadSettings } from "./core/uploads.ts";
 import { UploadQuota } from "./core/upload_quota.ts";
 import { startOrphanSweeper } from "./core/attachment_cleanup.ts";
+import { listen } from "./listener.ts";
 
 export interface ServerOptions {
   deps: CoreDeps;
@@ -67,7 +77,7 @@ export async function startServer(
     bus: observedBus(options.deps.bus),
   };
   const hub = new Hub(deps.bus);
-  const admission = new SocketAdmission(settings.sockets);
+  const admission = new SocketAdmission(socketLimits(settings.sockets));
   const gateway: Gateway = { deps, hub, settings, admission };
   deps.bus.setListener(createFanout(hub));
   deps.bus.setResumeListener(() => void revalidateSockets(gateway));
@@ -116,11 +126,10 @@ export async function startServer(
       }
       : undefined,
   });
-  const server = Deno.serve({
-    port: options.port,
-    hostname: options.host,
-    onListen: () => {},
-  }, app.fetch);
+  const server = listen(
+    { port: options.port, hostname: options.host },
+    app.fetch,
+  );
 
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
@@ -143,12 +152,32 @@ export async function startServer(
       if (files) await step("close file storage", () => files.storage.close());
     })();
   return {
-    port: server.addr.port,
+    port: server.port,
     gateway,
     projector,
     metricsPort: metricsServer?.addr.port,
     shutdown,
   };
+}
+
+/** The configured socket caps, lowered (with a warning) to what the open-file limit can hold. */
+function socketLimits(
+  configured: SocketLimits = defaultSocketLimits,
+): SocketLimits {
+  const openFiles = openFileLimit();
+  const fitted = fitSocketLimits(
+    configured,
+    openFiles === null ? null : socketDescriptors(openFiles),
+  );
+  if (fitted.maxSockets < configured.maxSockets) {
+    log.warn(
+      "server.sockets_capped",
+      `MAX_SOCKETS ${configured.maxSockets} is above what the open-file limit ` +
+        `(${openFiles}, see \`ulimit -n\`) can hold: at most ${fitted.maxSockets} sockets`,
+      { max_sockets: fitted.maxSockets, open_files: openFiles },
+    );
+  }
+  return fitted;
 }
 
 /** The separate `/metrics` listener, when `metrics.port` is set. */

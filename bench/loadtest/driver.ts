@@ -165,11 +165,28 @@ async function connectAll(
   const worker = async () => {
     while (next < to) {
       const i = next++;
-      clients[i] = await connect(config, i);
+      try {
+        clients[i] = await connect(config, i);
+        opened++;
+      } catch (err) {
+        throw new Error(
+          `Socket ${i + 1} did not open, with ${opened} open: ${
+            (err as Error).message
+          } (${socketLimitsHint})`,
+        );
+      }
     }
   };
   await Promise.all(Array.from({ length: connectConcurrency }, worker));
 }
+
+/** Sockets open so far, for the message when one cannot open. */
+let opened = 0;
+/** What usually stops a large run from opening all its sockets. */
+const socketLimitsHint =
+  "each socket is a file descriptor in the driver and in the server, which Deno raises to the " +
+  "hard `ulimit -n` and the server keeps a tenth of; loopback has about 28,000 ephemeral ports " +
+  "per address pair; beyond MAX_SOCKETS upgrades are refused with 503";
 
 /** Sends at `rate` msg/s round-robin over the senders until `untilMs`; answers how many. */
 async function send(

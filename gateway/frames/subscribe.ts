@@ -19,7 +19,21 @@ import {
 import type { Connection } from "../connection.ts";
 import type { Gateway } from "../context.ts";
 import { streamItem } from "../fanout.ts";
-import { GroupStream } from "../group_stream.ts";
+import { type FillMissed, GroupStream } from "../group_stream.ts";
+import type { CoreDeps } from "../../lib/core/deps.ts";
+
+/** Each instance's one gap-fill source, shared by all of its streams. */
+const fills = new WeakMap<CoreDeps, FillMissed>();
+
+function fillFrom(deps: CoreDeps): FillMissed {
+  let fill = fills.get(deps);
+  if (!fill) {
+    fill = async (groupId, after, to) =>
+      (await missedEvents(deps, groupId, after, to))?.map(streamItem) ?? null;
+    fills.set(deps, fill);
+  }
+  return fill;
+}
 
 /** Where a client says it stands in a group. */
 type Resume = { rev: number } | { seq: number } | null;
@@ -72,13 +86,7 @@ async function subscribeOne(
     });
   }
   if (connection.closed) return null;
-  const stream = new GroupStream({
-    sendText: (text) => connection.sendText(text),
-    resync: () => connection.send({ type: "resync", group_id: groupId }),
-    fill: async (after, to) =>
-      (await missedEvents(deps, groupId, after, to))?.map(streamItem) ?? null,
-    room: () => connection.room(),
-  });
+  const stream = new GroupStream(groupId, connection, fillFrom(deps));
   connection.streams.get(groupId)?.close();
   connection.streams.set(groupId, stream);
   // Join the topic before reading the heads: every later event then arrives live. The rev is

@@ -30,8 +30,11 @@ export async function tempKvPath(): Promise<string> {
 /** Starts `main.ts` with the given environment on a free port (or `PORT` if given). */
 export async function startServerProcess(
   env: Record<string, string>,
-  /** Another entry point than `main.ts` (the bundled single file), or extra deno flags. */
-  options: { entry?: string; denoFlags?: string[] } = {},
+  /**
+   * Another entry point than `main.ts` (the bundled single file), extra deno flags, or a limit
+   * on the process's open files (soft and hard, set with `prlimit`).
+   */
+  options: { entry?: string; denoFlags?: string[]; openFiles?: number } = {},
 ): Promise<ServerProcess> {
   const fullEnv = {
     PORT: "0",
@@ -41,10 +44,22 @@ export async function startServerProcess(
     AUTH_RATE_BURST: "100000",
     ...env,
   };
-  const child = new Deno.Command(Deno.execPath(), {
-    args: options.entry
-      ? ["run", "-A", "--unstable-kv", options.entry]
-      : ["run", "-A", "--no-check", ...options.denoFlags ?? [], mainPath],
+  const denoArgs = options.entry
+    ? ["run", "-A", "--unstable-kv", options.entry]
+    : ["run", "-A", "--no-check", ...options.denoFlags ?? [], mainPath];
+  // `prlimit` runs the command in its own process, so `pid` stays the server's.
+  const [command, args] = options.openFiles === undefined
+    ? [Deno.execPath(), denoArgs]
+    : [
+      "prlimit",
+      [
+        `--nofile=${options.openFiles}:${options.openFiles}`,
+        Deno.execPath(),
+        ...denoArgs,
+      ],
+    ];
+  const child = new Deno.Command(command, {
+    args,
     env: fullEnv,
     stdout: "piped",
     stderr: "piped",

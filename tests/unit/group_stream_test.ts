@@ -11,13 +11,21 @@ function harness(
   fill: (after: number, to: number) => Promise<number[] | null>,
 ) {
   const sent: string[] = [];
-  const stream = new GroupStream({
-    sendText: (t) => sent.push(t),
-    resync: () => sent.push("resync"),
-    fill: async (after, to) =>
-      (await fill(after, to))?.map((rev) => ({ rev, text: `replay:${rev}` })) ??
-        null,
-  });
+  // Resyncs and fills name the stream's group: the sink and the fill source are shared.
+  const stream = new GroupStream(
+    "g",
+    {
+      sendText: (t) => sent.push(t),
+      resync: (groupId) => sent.push(groupId === "g" ? "resync" : "resync?"),
+    },
+    async (groupId, after, to) =>
+      groupId === "g"
+        ? (await fill(after, to))?.map((rev) => ({
+          rev,
+          text: `replay:${rev}`,
+        })) ?? null
+        : null,
+  );
   return { stream, sent };
 }
 
@@ -74,15 +82,14 @@ Deno.test("GroupStream waits for room in the socket's queue between replayed eve
   const sent: string[] = [];
   let open!: () => void;
   let full = true;
-  const stream = new GroupStream({
+  const stream = new GroupStream("g", {
     sendText: (t) => sent.push(t),
     resync: () => sent.push("resync"),
-    fill: () => Promise.resolve([]),
     room: () =>
       sent.length === 1 && full
         ? new Promise<void>((r) => open = () => (full = false, r()))
         : null,
-  });
+  }, () => Promise.resolve([]));
   const done = stream.begin(3, ["replay:1", "replay:2", "replay:3"]);
   stream.offer(live(4));
   await new Promise((r) => setTimeout(r, 10));
@@ -95,12 +102,11 @@ Deno.test("GroupStream waits for room in the socket's queue between replayed eve
 Deno.test("GroupStream stops a paced replay when it is closed", async () => {
   const sent: string[] = [];
   let open!: () => void;
-  const stream = new GroupStream({
+  const stream = new GroupStream("g", {
     sendText: (t) => sent.push(t),
     resync: () => sent.push("resync"),
-    fill: () => Promise.resolve([]),
     room: () => sent.length === 1 ? new Promise<void>((r) => open = r) : null,
-  });
+  }, () => Promise.resolve([]));
   const done = stream.begin(2, ["replay:1", "replay:2"]);
   await new Promise((r) => setTimeout(r, 10));
   stream.close();
