@@ -1,4 +1,5 @@
 /** A small emoji picker: a grid of buttons (recently used first), no external service. */
+import { useEffect, useRef } from "preact/hooks";
 
 /** What the picker needs. */
 export interface EmojiPickerProps {
@@ -30,10 +31,23 @@ function Grid(
   );
 }
 
-/** The picker, shown under a message. Escape closes it. */
+/**
+ * The picker, shown under a message (its row gives it the focus). Escape closes it wherever the
+ * focus went since: a live update re-rendering the message list may move the focus out of it,
+ * and a picker deaf to Escape then stays open.
+ */
 export function EmojiPicker(
   { emojis, recent, onPick, onClose }: EmojiPickerProps,
 ) {
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") close.current();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
   return (
     <div
       class="emoji-picker"
