@@ -106,3 +106,11 @@ Deno.test("parseLoadArgs() passes V8 flags to started instances only in the --fl
     /expected --flag/,
   );
 });
+
+Deno.test("parseLoadArgs() keeps one instance on the KV bus unless --redis asks for a private Redis", () => {
+  assert.equal(parseLoadArgs([]).redis, false);
+  const options = parseLoadArgs(["--redis", "--rate", "50"]);
+  assert.equal(options.redis, true);
+  assert.equal(options.instances, 1);
+  assert.equal(options.rate, 50);
+});
