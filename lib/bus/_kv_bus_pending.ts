@@ -43,27 +43,28 @@ export class KvPending {
 
   constructor(private readonly kv: Deno.Kv) {}
 
-  /** The pending states of `seqs`; `prunedRev` is read first (a drop in between only conflicts). */
+  /**
+   * The pending states of `seqs`. `prunedRev` is read in the same snapshot as the first states
+   * and never after any of them (a drop in between only conflicts); one read, not two, as the
+   * projector calls this for every group of every batch.
+   */
   async read(
     groupId: string,
     seqs: number[],
   ): Promise<{ states: Map<number, Message>; prunedRev: number }> {
-    const pruned = await retryWhileLocked(() =>
-      this.kv.get<number>(prunedKey(groupId))
-    );
     const wanted = [...new Set(seqs)].filter(Number.isSafeInteger).slice(
       0,
       pendingStates.maxRead,
     );
-    const entries = await getManyEntries<Message>(
-      this.kv,
-      wanted.map((s) => pendingKey(groupId, s)),
-    );
+    const [pruned, ...entries] = await getManyEntries<unknown>(this.kv, [
+      prunedKey(groupId),
+      ...wanted.map((s) => pendingKey(groupId, s)),
+    ]);
     const states = new Map<number, Message>();
     entries.forEach((e, i) => {
-      if (e.value) states.set(wanted[i], e.value);
+      if (e.value) states.set(wanted[i], e.value as Message);
     });
-    return { states, prunedRev: pruned.value ?? 0 };
+    return { states, prunedRev: (pruned.value as number | null) ?? 0 };
   }
 
   /** Reads what a change of message `seq` is checked against. */
