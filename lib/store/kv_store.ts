@@ -23,6 +23,7 @@ import * as roles from "./_kv_roles.ts";
 import * as groupAdmin from "./_kv_group_admin.ts";
 import * as leave from "./_kv_leave.ts";
 import { atomicChunks } from "./_kv_batches.ts";
+import { KvReadPositions } from "./_kv_read_positions.ts";
 import { checkReadSeq, firstPerSeq } from "./_message_batch.ts";
 import { openKvWhenUnlocked, retryWhileLocked } from "./_kv_retry.ts";
 import {
@@ -36,11 +37,13 @@ import {
 export class KvStore implements Store {
   #kv: Deno.Kv;
   #attachments: KvAttachments;
+  #readPositions: KvReadPositions;
   #closed = false;
 
   private constructor(kv: Deno.Kv) {
     this.#kv = kv;
     this.#attachments = new KvAttachments(kv);
+    this.#readPositions = new KvReadPositions(kv);
   }
 
   /**
@@ -305,13 +308,10 @@ export class KvStore implements Store {
     seq: number,
   ): Promise<number> {
     checkReadSeq(seq);
-    const key = keys.readKey(groupId, userId);
-    while (true) {
-      const entry = await this.#get<number>(key);
-      if (entry.value !== null && entry.value >= seq) return entry.value;
-      const res = await commit(this.#kv.atomic().check(entry).set(key, seq));
-      if (res.ok) return seq;
-    }
+    return await this.#readPositions.advance(
+      keys.readKey(groupId, userId),
+      seq,
+    );
   }
 
   async readSeqsOfUser(

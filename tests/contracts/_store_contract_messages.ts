@@ -157,6 +157,28 @@ export function messageCases(test: StoreCase): void {
     }
   });
 
+  test("setReadSeq() for several groups and users at once moves each position to the highest asked of it", async (s) => {
+    const { g, ann, bob } = await groupOfTwo(s);
+    const h = group(ann.id);
+    await s.createGroup(h);
+    await s.setReadSeq(h.id, ann.id, 30);
+    const moves: Array<[string, string, number]> = [
+      [g.id, ann.id, 4],
+      [g.id, bob.id, 6],
+      [h.id, ann.id, 12],
+      [g.id, ann.id, 9],
+      [g.id, bob.id, 2],
+    ];
+    const answers = await Promise.all(
+      moves.map(([groupId, userId, seq]) => s.setReadSeq(groupId, userId, seq)),
+    );
+    answers.forEach((answer, i) => assert.ok(answer >= moves[i][2]));
+    assert.equal(answers[2], 30, "a lower position answers the stored one");
+    assert.equal((await s.readSeqsOfUser(ann.id, [g.id])).get(g.id), 9);
+    assert.equal((await s.readSeqsOfUser(ann.id, [h.id])).get(h.id), 30);
+    assert.equal((await s.readSeqsOfUser(bob.id, [g.id])).get(g.id), 6);
+  });
+
   test("readSeqsOfUser() answers the user's positions in the groups asked", async (s) => {
     const { g, ann, bob } = await groupOfTwo(s);
     const h = group(ann.id);
