@@ -106,26 +106,31 @@ export class PersistenceProjector {
     const entries = await bus.readHandoff(consumer, batchSize, blockMs);
     if (entries.length === 0) return 0;
     const groups = byGroup(entries);
-    const states = new Map<string, Message[]>();
-    for (const [groupId, events] of groups) {
-      const pending = await bus.pendingStates(
-        groupId,
-        events.map((e) => e.seq),
-      );
-      states.set(groupId, [...pending.states.values()]);
-    }
+    // Every group at once: the bus may serve them together (one read for several on Deno KV,
+    // pipelined commands on Redis); each group's answer stands on its own.
+    const groupIds = [...groups.keys()];
+    const pending = await Promise.all(
+      groupIds.map((g) =>
+        bus.pendingStates(g, groups.get(g)!.map((e) => e.seq))
+      ),
+    );
+    const states = new Map<string, Message[]>(
+      groupIds.map((g, i) => [g, [...pending[i].states.values()]]),
+    );
     await this.#writeWithRetry(
       [...states.values()].flat(),
       [
         ...groups.values(),
       ].flat(),
     );
-    for (const [groupId, written] of states) {
-      await bus.markPersisted(
-        groupId,
-        written.map((m) => ({ seq: m.seq, rev: m.rev ?? 0 })),
-      );
-    }
+    await Promise.all(
+      [...states].map(([groupId, written]) =>
+        bus.markPersisted(
+          groupId,
+          written.map((m) => ({ seq: m.seq, rev: m.rev ?? 0 })),
+        )
+      ),
+    );
     await bus.ackHandoff(entries.map((e) => e.id));
     this.written += entries.length;
     return entries.length;
