@@ -8,7 +8,7 @@ import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
 import { getManyEntries, listEntries } from "../store/_kv_reads.ts";
 import { retryWhileLocked } from "../store/_kv_retry.ts";
-import { TickBatch } from "../store/_tick_batch.ts";
+import { TickBatch } from "../tick_batch.ts";
 import { pendingStates, type UpdateBasis } from "./bus.ts";
 import {
   nonceKey,

@@ -6,7 +6,7 @@
  */
 import { getManyEntries } from "./_kv_reads.ts";
 import { retryWhileLocked } from "./_kv_retry.ts";
-import { TickBatch } from "./_tick_batch.ts";
+import { TickBatch } from "../tick_batch.ts";
 
 /** Deno KV checks at most 100 keys per atomic operation. */
 const keysPerCommit = 100;
