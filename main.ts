@@ -151,6 +151,7 @@ function listen(config: Config, deps: CoreDeps): Promise<RunningServer> {
     http: config.http,
     metrics: config.metrics,
     uploads: config.uploads,
+    projectorLingerMs: config.projectorLingerMs,
     pages: (deps) =>
       pageRoutes({
         userFromRequest: async (req) =>

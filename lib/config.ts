@@ -1,6 +1,7 @@
 /** Configuration from the environment (PROTOCOL.md §3); every value has a laptop default. */
 import { z } from "zod";
 import { defaultHandoffMaxBacklog } from "./bus/bus.ts";
+import { defaultLingerMs } from "./persistence/projector.ts";
 import type { GatewaySettings } from "../gateway/context.ts";
 import type { HttpRateSettings } from "../routes/rate_limit.ts";
 import type { MetricsSettings } from "../routes/metrics.ts";
@@ -42,6 +43,9 @@ const schema = z.object({
   STARTUP_TIMEOUT_MS: int(15_000),
   HANDOFF_CLAIM_IDLE_MS: int(30_000),
   HANDOFF_MAX_BACKLOG: int(defaultHandoffMaxBacklog),
+  PROJECTOR_LINGER_MS: z.coerce.number().int().min(0).max(10_000).default(
+    defaultLingerMs,
+  ),
   PRESENCE_HEARTBEAT_MS: int(5_000),
   PRESENCE_TTL_MS: int(15_000),
   /** Operating it: metrics and logs (README "Operating it"). */
@@ -74,6 +78,8 @@ export interface Config extends GatewaySettings {
   handoffClaimIdleMs: number;
   /** Messages waiting for the store beyond which new ones are refused with `unavailable`. */
   handoffMaxBacklog: number;
+  /** How long the persistence projector lets a small batch gather before the next read. */
+  projectorLingerMs: number;
   /** Redis only: presence heartbeat period, and how long a silent instance counts as alive. */
   presenceHeartbeatMs: number;
   presenceTtlMs: number;
@@ -137,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     handoffClaimIdleMs: e.HANDOFF_CLAIM_IDLE_MS,
     handoffMaxBacklog: e.HANDOFF_MAX_BACKLOG,
+    projectorLingerMs: e.PROJECTOR_LINGER_MS,
     presenceHeartbeatMs: e.PRESENCE_HEARTBEAT_MS,
     presenceTtlMs: e.PRESENCE_TTL_MS,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },

@@ -52,6 +52,8 @@ export interface ServerOptions {
   metrics?: MetricsSettings;
   /** §5: upload limits; attachment routes are served when these and `deps.files` are given. */
   uploads?: UploadSettings;
+  /** The persistence projector's linger (see `ProjectorOptions.lingerMs`). */
+  projectorLingerMs?: number;
 }
 
 export interface RunningServer {
@@ -97,6 +99,7 @@ export async function startServer(
     bus: deps.bus,
     store: deps.store,
     consumer: deps.instanceId,
+    lingerMs: options.projectorLingerMs,
   });
   projector.start();
   const stopSweeper = startSweeper(gateway);

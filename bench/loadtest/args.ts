@@ -41,13 +41,22 @@ export interface LoadOptions {
   cpuProfDir: string | null;
   /** V8 flags for the started instances (`--v8-flags=...`), e.g. a young generation size. */
   v8Flags: string | null;
+  /** Start a private Redis even for one instance (2+ instances always have one). */
+  redis: boolean;
 }
 
 export type ShapeName = "one" | "two" | "idle" | "max";
 
 type Preset = Omit<
   LoadOptions,
-  "shape" | "urls" | "pids" | "ceiling" | "cpuProfDir" | "rounds" | "v8Flags"
+  | "shape"
+  | "urls"
+  | "pids"
+  | "ceiling"
+  | "cpuProfDir"
+  | "rounds"
+  | "v8Flags"
+  | "redis"
 >;
 
 /** Few users, many sockets each: registering a user (scrypt) is the slow part of a run. */
@@ -140,6 +149,7 @@ export const usage = `deno task loadtest [--shape one|two|idle|max] [flags]
   --rate MSG_PER_S  --size CHARS  --duration S  --rounds N
   --ramp FACTOR  --ramp-steps N  --max-p99 MS
   --url URL[,URL]  --pids PID[,PID]   target running instances (loopback only)
+  --redis        one instance on a private Redis too (the default is the embedded KV bus)
   --no-ceiling   --socketio   --cpu-prof DIR   --v8-flags --max-semi-space-size=2`;
 
 /** Parses the command line; throws an Error naming the flag for anything out of bounds. */
@@ -150,7 +160,7 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
     if (!arg.startsWith("--")) throw new Error(`Unexpected argument: ${arg}`);
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (name === "no-ceiling" || name === "socketio" || name === "help") {
+    if (["no-ceiling", "socketio", "redis", "help"].includes(name)) {
       flags.set(name, "true");
       continue;
     }
@@ -174,6 +184,7 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
     socketio: flags.delete("socketio"),
     cpuProfDir: null,
     v8Flags: null,
+    redis: flags.delete("redis"),
   };
   for (const [flag, value] of flags) applyFlag(options, flag, value);
   const sockets = options.users * options.socketsPerUser;

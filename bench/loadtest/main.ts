@@ -32,7 +32,9 @@ const load = () => Deno.loadavg().map((n) => n.toFixed(2)).join(" ");
 console.error(
   `loadtest ${options.shape}: ${sockets.length} sockets (${options.users} users × ${options.socketsPerUser}), ${options.groups} groups, ${options.senders} senders, ${
     stepRates(options).join("→")
-  } msg/s, ${options.rounds} round(s); load average ${load()}`,
+  } msg/s, ${options.rounds} round(s)${
+    options.redis || options.instances > 1 ? ", Redis bus" : ", KV bus"
+  }; load average ${load()}`,
 );
 
 /** Socket.IO runs only when asked for and installable; otherwise the run goes on without it. */
@@ -53,6 +55,7 @@ async function targets(target: TargetName): Promise<Targets> {
     options.instances,
     options.cpuProfDir,
     options.v8Flags,
+    options.redis,
   );
 }
 

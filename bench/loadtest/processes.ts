@@ -36,11 +36,15 @@ export interface Targets {
   stop(): Promise<void>;
 }
 
-/** Starts `count` Salvioris instances on one fresh KV file (and a private Redis for 2+). */
+/**
+ * Starts `count` Salvioris instances on one fresh KV file, with a private Redis for 2+ or when
+ * `withRedis` asks for one.
+ */
 export async function startSalvioris(
   count: number,
   cpuProfDir: string | null,
   v8Flags: string | null = null,
+  withRedis = false,
 ): Promise<Targets> {
   const kvPath = await tempKvPath();
   let redis: RedisServer | null = null;
@@ -51,7 +55,7 @@ export async function startSalvioris(
     await Deno.remove(dirname(kvPath), { recursive: true }).catch(() => {});
   };
   try {
-    if (count > 1) redis = await startRedis();
+    if (count > 1 || withRedis) redis = await startRedis();
     for (let i = 0; i < count; i++) {
       servers.push(
         await startServerProcess({

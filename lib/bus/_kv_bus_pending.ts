@@ -8,6 +8,7 @@ import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
 import { getManyEntries, listEntries } from "../store/_kv_reads.ts";
 import { retryWhileLocked } from "../store/_kv_retry.ts";
+import { TickBatch } from "../tick_batch.ts";
 import { pendingStates, type UpdateBasis } from "./bus.ts";
 import {
   nonceKey,
@@ -31,6 +32,12 @@ const sweepMarks = 5_000;
 /** Deno KV checks at most 100 keys per atomic operation. */
 const checksPerCommit = 100;
 
+/** Deno KV's `getMany` reads at most 10 keys per call. */
+const keysPerRead = 10;
+
+/** Marks written per atomic operation (well within KV's 1000 mutations). */
+const marksPerCommit = 500;
+
 /** A change's basis as read: whether it holds, and the checks that keep it holding at commit. */
 export interface BasisRead {
   holds(basis: UpdateBasis): boolean;
@@ -40,30 +47,40 @@ export interface BasisRead {
 export class KvPending {
   /** Persisted marks written per group since its last drop (a hint; the file is the truth). */
   #marks = new Map<string, number>();
+  /**
+   * The projector asks about every group of its batch at once: their reads share `getMany`
+   * calls, and their marks one commit (each still written while its group's lane is held).
+   */
+  #reads: TickBatch<Deno.KvKey[], Deno.KvEntryMaybe<unknown>[]>;
+  #markWrites: TickBatch<Array<[Deno.KvKey, Mark]>, void>;
 
-  constructor(private readonly kv: Deno.Kv) {}
+  constructor(private readonly kv: Deno.Kv) {
+    this.#reads = new TickBatch((lists) => this.#readInOrder(lists));
+    this.#markWrites = new TickBatch((writes) => this.#writeMarks(writes));
+  }
 
-  /** The pending states of `seqs`; `prunedRev` is read first (a drop in between only conflicts). */
+  /**
+   * The pending states of `seqs`. `prunedRev` is read in the same snapshot as the first states
+   * and never after any of them (a drop in between only conflicts); one read, not two, as the
+   * projector calls this for every group of every batch.
+   */
   async read(
     groupId: string,
     seqs: number[],
   ): Promise<{ states: Map<number, Message>; prunedRev: number }> {
-    const pruned = await retryWhileLocked(() =>
-      this.kv.get<number>(prunedKey(groupId))
-    );
     const wanted = [...new Set(seqs)].filter(Number.isSafeInteger).slice(
       0,
       pendingStates.maxRead,
     );
-    const entries = await getManyEntries<Message>(
-      this.kv,
-      wanted.map((s) => pendingKey(groupId, s)),
-    );
+    const [pruned, ...entries] = await this.#reads.add([
+      prunedKey(groupId),
+      ...wanted.map((s) => pendingKey(groupId, s)),
+    ]);
     const states = new Map<number, Message>();
     entries.forEach((e, i) => {
-      if (e.value) states.set(wanted[i], e.value);
+      if (e.value) states.set(wanted[i], e.value as Message);
     });
-    return { states, prunedRev: pruned.value ?? 0 };
+    return { states, prunedRev: (pruned.value as number | null) ?? 0 };
   }
 
   /** Reads what a change of message `seq` is checked against. */
@@ -121,25 +138,52 @@ export class KvPending {
     groupId: string,
     persisted: Array<{ seq: number; rev: number }>,
   ): Promise<void> {
-    const entries = await getManyEntries<Message>(
-      this.kv,
+    const entries = await this.#reads.add(
       persisted.map((p) => pendingKey(groupId, p.seq)),
     );
-    const marks = persisted.filter((p, i) => entries[i].value?.rev === p.rev);
+    const marks = persisted.filter((p, i) =>
+      (entries[i].value as Message | null)?.rev === p.rev
+    );
     const at = Date.now();
-    for (let i = 0; i < marks.length; i += 500) {
-      const op = this.kv.atomic();
-      for (const m of marks.slice(i, i + 500)) {
-        op.set(persistedKey(groupId, m.seq), { rev: m.rev, at } satisfies Mark);
-      }
-      await retryWhileLocked(() => op.commit());
-    }
+    await this.#markWrites.add(
+      marks.map((m) => [persistedKey(groupId, m.seq), { rev: m.rev, at }]),
+    );
     const count = (this.#marks.get(groupId) ?? 0) + marks.length;
     if (count < pendingStates.pruneBatch) {
       this.#marks.set(groupId, count);
       return;
     }
     await this.drop(groupId);
+  }
+
+  /**
+   * Reads a tick's key lists with as few `getMany` calls as fit, one after another in order, so
+   * a key listed first (a group's `prunedRev`) is never read after the keys behind it.
+   */
+  async #readInOrder(
+    lists: Deno.KvKey[][],
+  ): Promise<Deno.KvEntryMaybe<unknown>[][]> {
+    const keys = lists.flat();
+    const entries: Deno.KvEntryMaybe<unknown>[] = [];
+    for (let i = 0; i < keys.length; i += keysPerRead) {
+      const chunk = keys.slice(i, i + keysPerRead);
+      entries.push(...await retryWhileLocked(() => this.kv.getMany(chunk)));
+    }
+    let at = 0;
+    return lists.map((list) => entries.slice(at, at += list.length));
+  }
+
+  /** Writes a tick's marks, of every group, in as few commits as fit. */
+  async #writeMarks(writes: Array<Array<[Deno.KvKey, Mark]>>): Promise<void[]> {
+    const all = writes.flat();
+    for (let i = 0; i < all.length; i += marksPerCommit) {
+      const op = this.kv.atomic();
+      for (const [key, mark] of all.slice(i, i + marksPerCommit)) {
+        op.set(key, mark);
+      }
+      await retryWhileLocked(() => op.commit());
+    }
+    return writes.map(() => undefined);
   }
 
   /** Groups with a mark older than `maxAgeMs` (at most `sweepGroups` of them). */

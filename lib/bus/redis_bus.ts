@@ -36,9 +36,10 @@ import {
   type RoleClient,
   unavailable,
 } from "./_redis_client.ts";
-import { RedisHandoff, safeGroupEvent, safeMessage } from "./_redis_handoff.ts";
+import { RedisHandoff, safeGroupEvent } from "./_redis_handoff.ts";
 import { appendLua, persistedLua, updateLua } from "./_redis_scripts.ts";
 import { RedisSubscriber } from "./_redis_subscriber.ts";
+import { RedisPending } from "./_redis_pending.ts";
 
 /** Options of the Redis bus; the connection settings default to the seed's. */
 export interface RedisBusOptions extends RedisClientSettings {
@@ -71,6 +72,7 @@ export class RedisBus implements Bus {
   #sweeper: ReturnType<typeof setInterval> | undefined;
   #handoff: RedisHandoff;
   #subscriber: RedisSubscriber;
+  #pending: RedisPending;
 
   private constructor(
     private readonly commands: RoleClient,
@@ -91,6 +93,7 @@ export class RedisBus implements Bus {
       numberOfKeys: 4,
       lua: persistedLua,
     });
+    this.#pending = new RedisPending(this.#cmd);
     this.#handoff = new RedisHandoff(
       commands.redis,
       blocking.redis,
@@ -206,29 +209,11 @@ export class RedisBus implements Bus {
     return { status: "appended", message: JSON.parse(reply[1]!) as Message };
   }
 
-  async pendingStates(
-    groupId: string,
-    seqs: number[],
-  ): Promise<PendingStates> {
-    const wanted = [...new Set(seqs)].slice(0, pendingStates.maxRead);
-    const results = await this.#run("read pending states", async () => {
-      const tx = this.#cmd.multi().get(busKeys.pruned(groupId));
-      if (wanted.length > 0) {
-        tx.hmget(busKeys.pending(groupId), ...wanted.map(String));
-      }
-      return await tx.exec();
-    });
-    const failed = results?.find(([err]) => err);
-    if (!results || failed) {
-      throw unavailable("Cannot read pending states", failed?.[0]);
-    }
-    const raw = (results[1]?.[1] ?? []) as (string | null)[];
-    const states = new Map<number, Message>();
-    raw.forEach((json, i) => {
-      const state = json === null ? null : safeMessage(json);
-      if (state) states.set(wanted[i], state);
-    });
-    return { states, prunedRev: Number(results[0][1] ?? 0) };
+  pendingStates(groupId: string, seqs: number[]): Promise<PendingStates> {
+    return this.#run(
+      "read pending states",
+      () => this.#pending.read(groupId, seqs),
+    );
   }
 
   async markPersisted(
@@ -236,23 +221,9 @@ export class RedisBus implements Bus {
     persisted: Array<{ seq: number; rev: number }>,
   ): Promise<void> {
     if (persisted.length === 0) return;
-    await this.#run("mark states persisted", () =>
-      this.#persisted(
-        groupId,
-        pendingStates.pruneBatch,
-        persisted.flatMap((p) => [String(p.seq), String(p.rev)]),
-      ));
-  }
-
-  #persisted(groupId: string, batch: number, pairs: string[]) {
-    return this.#cmd.salviorisPersisted(
-      busKeys.pending(groupId),
-      busKeys.persisted(groupId),
-      busKeys.pruned(groupId),
-      busKeys.markedGroups,
-      batch,
-      groupId,
-      ...pairs,
+    await this.#run(
+      "mark states persisted",
+      () => this.#pending.markPersisted(groupId, persisted),
     );
   }
 
@@ -268,7 +239,7 @@ export class RedisBus implements Bus {
       0,
       pendingStates.sweepGroups,
     );
-    for (const groupId of groups) await this.#persisted(groupId, 0, []);
+    for (const groupId of groups) await this.#pending.persisted(groupId, 0, []);
   }
 
   /** KEYS 1–7 shared by both append scripts. */

@@ -1,34 +1,26 @@
 /**
  * The read-state sub-port on Deno KV: one number per (group, user), moved forward by a commit
  * checked against the versionstamp it read, so processes sharing the file never move it back.
+ * The moves of one tick share that read and commit (`_kv_read_positions.ts`).
  */
 import { checkReadSeq, type ReadStore } from "./read_store.ts";
 import * as keys from "./_kv_keys.ts";
-import { commit } from "./_kv_retry.ts";
-import {
-  getEntry,
-  getManyEntries,
-  listEntries,
-  listLastKeyParts,
-} from "./_kv_reads.ts";
+import { KvReadPositions } from "./_kv_read_positions.ts";
+import { getManyEntries, listEntries, listLastKeyParts } from "./_kv_reads.ts";
 
 /** The `ReadStore` sub-port on one KV handle (shared with its `KvStore`). */
 export class KvReadStore implements ReadStore {
   #kv: Deno.Kv;
+  #positions: KvReadPositions;
 
   constructor(kv: Deno.Kv) {
     this.#kv = kv;
+    this.#positions = new KvReadPositions(kv);
   }
 
-  async advance(groupId: string, userId: string, seq: number): Promise<number> {
+  advance(groupId: string, userId: string, seq: number): Promise<number> {
     checkReadSeq(seq);
-    const key = keys.readKey(groupId, userId);
-    while (true) {
-      const entry = await getEntry<number>(this.#kv, key);
-      if (entry.value !== null && entry.value >= seq) return entry.value;
-      const res = await commit(this.#kv.atomic().check(entry).set(key, seq));
-      if (res.ok) return seq;
-    }
+    return this.#positions.advance(keys.readKey(groupId, userId), seq);
   }
 
   async ofUser(

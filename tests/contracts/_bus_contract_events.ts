@@ -163,6 +163,52 @@ export function eventCases(test: BusCase): void {
   );
 
   test(
+    "pendingStates() and markPersisted() for many groups at once answer and drop each group's own",
+    {},
+    async ([bus]) => {
+      const n = pendingStates.pruneBatch;
+      const groups = Array.from({ length: 12 }, () => uid("group"));
+      const sent = new Map<string, Message[]>();
+      for (const g of groups) {
+        const list = [await append(bus, draft(g)), await append(bus, draft(g))];
+        sent.set(g, list);
+      }
+      const read = await Promise.all(
+        groups.map((g) => bus.pendingStates(g, [2, 1, 3])),
+      );
+      read.forEach(({ states, prunedRev }, i) => {
+        assert.equal(prunedRev, 0);
+        assert.deepStrictEqual(
+          [...states.values()].map((m) => m.id).sort(),
+          sent.get(groups[i])!.map((m) => m.id).sort(),
+        );
+      });
+      // The first group gets a full batch of marks (it drops); the others one mark each.
+      const big = groups[0];
+      for (let i = 2; i < n; i++) {
+        sent.get(big)!.push(await append(bus, draft(big)));
+      }
+      await Promise.all(
+        groups.map((g) =>
+          bus.markPersisted(
+            g,
+            (g === big ? sent.get(g)! : sent.get(g)!.slice(0, 1)).map(mark),
+          )
+        ),
+      );
+      const after = await Promise.all(
+        groups.map((g) => bus.pendingStates(g, [1, 2])),
+      );
+      assert.equal(after[0].states.size, 0);
+      assert.equal(after[0].prunedRev, n);
+      for (const { states, prunedRev } of after.slice(1)) {
+        assert.deepStrictEqual([...states.keys()].sort(), [1, 2]);
+        assert.equal(prunedRev, 0);
+      }
+    },
+  );
+
+  test(
     "a quiet group's persisted states are dropped by the sweep once their first mark is old",
     { bus: { markMaxAgeMs: 200, sweepEveryMs: 50 } },
     async ([bus]) => {

@@ -57,6 +57,30 @@ export function readCases(test: StoreCase): void {
     }
   });
 
+  test("reads.advance() for several groups and users at once moves each position to the highest asked of it", async (s) => {
+    const { g, ann, bob } = await groupOfTwo(s);
+    const h = group(ann.id);
+    await s.createGroup(h);
+    await s.reads.advance(h.id, ann.id, 30);
+    const moves: Array<[string, string, number]> = [
+      [g.id, ann.id, 4],
+      [g.id, bob.id, 6],
+      [h.id, ann.id, 12],
+      [g.id, ann.id, 9],
+      [g.id, bob.id, 2],
+    ];
+    const answers = await Promise.all(
+      moves.map(([groupId, userId, seq]) =>
+        s.reads.advance(groupId, userId, seq)
+      ),
+    );
+    answers.forEach((answer, i) => assert.ok(answer >= moves[i][2]));
+    assert.equal(answers[2], 30, "a lower position answers the stored one");
+    assert.equal((await s.reads.ofUser(ann.id, [g.id])).get(g.id), 9);
+    assert.equal((await s.reads.ofUser(ann.id, [h.id])).get(h.id), 30);
+    assert.equal((await s.reads.ofUser(bob.id, [g.id])).get(g.id), 6);
+  });
+
   test("reads.advance() refuses a position that is not a non-negative integer, changing nothing", async (s) => {
     const { g, bob } = await groupOfTwo(s);
     await s.reads.advance(g.id, bob.id, 2);

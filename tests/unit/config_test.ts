@@ -112,3 +112,12 @@ Deno.test("HANDOFF_MAX_BACKLOG defaults to 100000 and must be a positive integer
     /HANDOFF_MAX_BACKLOG/,
   );
 });
+
+Deno.test("loadConfig lets the projector linger 100 ms by default, 0 to write each batch at once, and refuses a negative linger", () => {
+  assert.equal(loadConfig({}).projectorLingerMs, 100);
+  assert.equal(loadConfig({ PROJECTOR_LINGER_MS: "0" }).projectorLingerMs, 0);
+  assert.throws(
+    () => loadConfig({ PROJECTOR_LINGER_MS: "-5" }),
+    /PROJECTOR_LINGER_MS/,
+  );
+});

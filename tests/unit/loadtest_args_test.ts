@@ -117,3 +117,11 @@ Deno.test("parseLoadArgs() adds the Socket.IO target only with --socketio", () =
     "as many Socket.IO instances as the shape",
   );
 });
+
+Deno.test("parseLoadArgs() keeps one instance on the KV bus unless --redis asks for a private Redis", () => {
+  assert.equal(parseLoadArgs([]).redis, false);
+  const options = parseLoadArgs(["--redis", "--rate", "50"]);
+  assert.equal(options.redis, true);
+  assert.equal(options.instances, 1);
+  assert.equal(options.rate, 50);
+});
