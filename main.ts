@@ -5,6 +5,7 @@ import { configureLog, log } from "./lib/log.ts";
 import type { CoreDeps } from "./lib/core/deps.ts";
 import { newId } from "./lib/core/ids.ts";
 import { type RunningServer, startServer } from "./lib/server.ts";
+import { preferVectoredWrites } from "./lib/vectored_writes.ts";
 import {
   reasonOf,
   redactUrl,
@@ -224,6 +225,7 @@ globalThis.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();
 });
 
+preferVectoredWrites();
 try {
   stopOnSignals(await start());
 } catch (err) {
