@@ -18,9 +18,13 @@ export class KvReadStore implements ReadStore {
     this.#positions = new KvReadPositions(kv);
   }
 
-  advance(groupId: string, userId: string, seq: number): Promise<number> {
+  async advance(
+    groupId: string,
+    userId: string,
+    seq: number,
+  ): Promise<number> {
     checkReadSeq(seq);
-    return this.#positions.advance(keys.readKey(groupId, userId), seq);
+    return await this.#positions.advance(keys.readKey(groupId, userId), seq);
   }
 
   async ofUser(
