@@ -1,5 +1,5 @@
 /** A small emoji picker: a grid of buttons (recently used first), no external service. */
-import { useEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 
 /** What the picker needs. */
 export interface EmojiPickerProps {
@@ -41,7 +41,9 @@ export function EmojiPicker(
 ) {
   const close = useRef(onClose);
   close.current = onClose;
-  useEffect(() => {
+  // A layout effect, on at once: a plain effect waits for the next frame, and an Escape pressed
+  // before that (a busy or background tab) found the picker deaf.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") close.current();
     };

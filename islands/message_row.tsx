@@ -4,7 +4,7 @@
  * phone, and the actions themselves. The markup is the stateless MessageItem.
  */
 import type { Signal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { EmojiPicker } from "../components/emoji_picker.tsx";
 import { MessageItem } from "../components/message_item.tsx";
 import type { MentionContext } from "../components/message_text.tsx";
@@ -59,7 +59,8 @@ export function MessageRow(props: MessageRowProps) {
   }, [m.reply_to, !!original]);
 
   const pressed = ui.pressed.value === m.seq;
-  useEffect(() => {
+  // At once, not after the next frame: keys pressed meanwhile belong in the open picker.
+  useLayoutEffect(() => {
     if (pickerOpen) {
       row.current?.querySelector<HTMLElement>(".emoji-picker button")?.focus();
     }
