@@ -197,6 +197,14 @@ export interface Bus {
   recent(groupId: string, afterRev: number): Promise<GroupEvent[]>;
   /** The last seq the bus assigned in a group, or null when it has no counter for it. */
   headSeq(groupId: string): Promise<number | null>;
+  /**
+   * The last seq the bus assigned in each of many groups, read in a few round trips rather than
+   * one per group (a socket's `ready` asks for every group of its user). The map holds an entry
+   * for each group with a counter, the value `headSeq` would answer; a group without one (where
+   * `headSeq` answers null) has no entry. A repeated id is answered once; an empty list reads
+   * nothing.
+   */
+  headSeqs(groupIds: string[]): Promise<Map<string, number>>;
   /** The last rev the bus assigned in a group, or null when it has no counter for it. */
   headRev(groupId: string): Promise<number | null>;
   /** Up to `max` unacknowledged hand-off entries for `consumer`, waiting up to `blockMs`. */

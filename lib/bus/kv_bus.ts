@@ -55,6 +55,7 @@ import {
   nextCounters,
   type Step,
 } from "./_kv_bus_append.ts";
+import { readHeadSeqs } from "./_kv_bus_heads.ts";
 import { LocalDelivery } from "./_local_delivery.ts";
 import { SerialLanes } from "./_serial_lanes.ts";
 
@@ -200,6 +201,10 @@ export class KvBus implements Bus {
 
   async headSeq(groupId: string): Promise<number | null> {
     return (await this.#appender.head(groupId)).seq;
+  }
+
+  headSeqs(groupIds: string[]): Promise<Map<string, number>> {
+    return readHeadSeqs(this.kv, this.#appender, groupIds);
   }
 
   async headRev(groupId: string): Promise<number | null> {

@@ -40,6 +40,7 @@ import { RedisHandoff, safeGroupEvent } from "./_redis_handoff.ts";
 import { appendLua, persistedLua, updateLua } from "./_redis_scripts.ts";
 import { RedisSubscriber } from "./_redis_subscriber.ts";
 import { RedisPending } from "./_redis_pending.ts";
+import { readHeadSeqs } from "./_redis_heads.ts";
 
 /** Options of the Redis bus; the connection settings default to the seed's. */
 export interface RedisBusOptions extends RedisClientSettings {
@@ -316,6 +317,13 @@ export class RedisBus implements Bus {
       () => this.#cmd.get(busKeys.seq(groupId)),
     );
     return value === null ? null : Number(value);
+  }
+
+  headSeqs(groupIds: string[]): Promise<Map<string, number>> {
+    return this.#run(
+      "read the seq counters",
+      () => readHeadSeqs(this.#cmd, groupIds),
+    );
   }
 
   async headRev(groupId: string): Promise<number | null> {

@@ -263,6 +263,13 @@ export class KvStore implements Store {
     return last?.value.seq ?? 0;
   }
 
+  /** One list read a group: Deno KV has no batched `list`, and no head is stored apart. */
+  async headSeqs(groupIds: string[]): Promise<Map<string, number>> {
+    const ids = [...new Set(groupIds)];
+    const heads = await Promise.all(ids.map((id) => this.headSeq(id)));
+    return new Map(ids.map((id, i) => [id, heads[i]]));
+  }
+
   messagesBySeqs(groupId: string, seqs: number[]): Promise<Message[]> {
     return events.messagesBySeqs(this.#kv, groupId, seqs);
   }

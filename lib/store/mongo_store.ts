@@ -32,6 +32,7 @@ import * as roles from "./_mongo_roles.ts";
 import * as invites from "./_mongo_invites.ts";
 import * as owners from "./_mongo_owners.ts";
 import { MongoSessions } from "./_mongo_sessions.ts";
+import { MongoHeads } from "./_mongo_heads.ts";
 import { insertUnlessDuplicate, isDuplicate } from "./_mongo_writes.ts";
 
 /** Options of `MongoStore.open`. */
@@ -53,6 +54,7 @@ export class MongoStore implements Store {
   #client: MongoClient;
   #c: StoreCollections;
   #sessions: MongoSessions;
+  #heads: MongoHeads;
 
   private constructor(
     client: MongoClient,
@@ -63,6 +65,7 @@ export class MongoStore implements Store {
     this.#client = client;
     this.#c = c;
     this.#sessions = new MongoSessions(c.sessions, ttl);
+    this.#heads = new MongoHeads(c.messages);
     this.attachments = attachments;
     this.reads = new MongoReadStore(c);
   }
@@ -293,12 +296,12 @@ export class MongoStore implements Store {
       .sort({ seq: 1 }).toArray();
   }
 
-  async headSeq(groupId: string): Promise<number> {
-    const last = await this.#c.messages.findOne({ group_id: groupId }, {
-      sort: { seq: -1 },
-      projection: { _id: 0, seq: 1 },
-    });
-    return last?.seq ?? 0;
+  headSeq(groupId: string): Promise<number> {
+    return this.#heads.headSeq(groupId);
+  }
+
+  headSeqs(groupIds: string[]): Promise<Map<string, number>> {
+    return this.#heads.headSeqs(groupIds);
   }
 
   messagesBySeqs(groupId: string, seqs: number[]): Promise<Message[]> {

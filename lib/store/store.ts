@@ -161,6 +161,11 @@ export interface Store {
   ): Promise<Message[]>;
   /** The highest stored seq of a group, 0 when it has none. */
   headSeq(groupId: string): Promise<number>;
+  /**
+   * The highest stored seq of each of many groups, with fewer reads than one `headSeq` a group
+   * where the backend allows: an entry for every id given, 0 for a group without messages.
+   */
+  headSeqs(groupIds: string[]): Promise<Map<string, number>>;
   /** Stored messages of a group with the given seqs, in no particular order. */
   messagesBySeqs(groupId: string, seqs: number[]): Promise<Message[]>;
   /** Writes message states whose rev is higher than the stored one's (monotonic, idempotent). */

@@ -104,4 +104,16 @@ export function messageCases(test: StoreCase): void {
     await s.insertMessages([message(other, 40)]);
     assert.equal(await s.headSeq(g), 12);
   });
+
+  test("headSeqs() answers each group's headSeq(), 0 for a group without messages", async (s) => {
+    assert.deepStrictEqual(await s.headSeqs([]), new Map());
+    const [g, other, empty] = [uid("group"), uid("group"), uid("group")];
+    await s.insertMessages([message(g, 3), message(g, 12), message(g, 7)]);
+    await s.insertMessages([message(other, 40), message(other, 2)]);
+    await s.insertMessages([message(uid("group"), 99)]);
+    assert.deepStrictEqual(
+      await s.headSeqs([g, empty, other, g]),
+      new Map([[g, 12], [empty, 0], [other, 40]]),
+    );
+  });
 }

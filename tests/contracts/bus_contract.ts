@@ -309,4 +309,29 @@ function bufferCases(test: BusCase): void {
       assert.equal(await bus.headSeq(g), 2);
     },
   );
+
+  test(
+    "headSeqs() answers each group's headSeq(), none for a group without a counter, read again after a restart",
+    {},
+    async ([bus], _factory, reopen) => {
+      assert.deepStrictEqual(await bus.headSeqs([]), new Map());
+      // More groups than one batched read takes (Deno KV's getMany reads 10 keys).
+      const groups = Array.from({ length: 12 }, () => uid("group"));
+      const expected = new Map<string, number>();
+      for (const [i, g] of groups.entries()) {
+        for (let n = 0; n <= i % 3; n++) await append(bus, draft(g));
+        expected.set(g, (i % 3) + 1);
+      }
+      const none = uid("group");
+      const asked = [none, ...groups, groups[0]];
+      assert.deepStrictEqual(await bus.headSeqs(asked), expected);
+      for (const g of groups) {
+        assert.equal(await bus.headSeq(g), expected.get(g));
+      }
+      const again = await reopen(bus);
+      assert.deepStrictEqual(await again.headSeqs(asked), expected);
+      await append(again, draft(none));
+      assert.equal((await again.headSeqs([none])).get(none), 1);
+    },
+  );
 }

@@ -156,6 +156,7 @@ async function everyMethod(store: Store): Promise<void> {
   await store.insertMessages(messages(g.id, 1, 5));
   await store.messagesInRange(g.id, 2, 4);
   await store.headSeq(g.id);
+  await store.headSeqs([g.id, "no-such-group"]);
   // Over a stored copy without rev, over a lower rev, and refused by a higher one.
   await store.upsertStates([{ ...messages(g.id, 1, 1)[0], rev: 4 }]);
   await store.upsertStates([{ ...messages(g.id, 1, 1)[0], rev: 6 }]);
