@@ -5,7 +5,7 @@ import { ChatError } from "../protocol/errors.ts";
 import type { Group, Member } from "../protocol/types.ts";
 import type { StoredGroup } from "../store/store.ts";
 import type { CoreDeps } from "./deps.ts";
-import { groupHead } from "./history.ts";
+import { groupHeads } from "./history.ts";
 import { newId, randomSecret } from "./ids.ts";
 import { log } from "../log.ts";
 import { effectiveRole } from "./permissions.ts";
@@ -221,12 +221,13 @@ export async function groupsOfUser(
   const [reads, muted, heads] = await Promise.all([
     deps.store.reads.ofUser(userId, ids),
     deps.store.mutedGroups(userId, ids),
-    Promise.all(ids.map((id) => groupHead(deps, id))),
+    groupHeads(deps, ids),
   ]);
-  const shown = await Promise.all(groups.map(async (g, i) => {
-    if (g.kind === "dm" && heads[i] === 0) return null;
+  const shown = await Promise.all(groups.map(async (g) => {
+    const head = heads.get(g.id) ?? 0;
+    if (g.kind === "dm" && head === 0) return null;
     const lastRead = reads.get(g.id) ?? 0;
-    const counts = await unreadCounts(deps, userId, g.id, lastRead, heads[i]);
+    const counts = await unreadCounts(deps, userId, g.id, lastRead, head);
     return {
       ...toGroup(g, true),
       unread_count: counts.unread,

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { KvBus } from "../../lib/bus/kv_bus.ts";
-import { missedMessages } from "../../lib/core/history.ts";
+import {
+  groupHead,
+  groupHeads,
+  missedMessages,
+} from "../../lib/core/history.ts";
 import { historyPage } from "../../lib/core/history_pages.ts";
 import type { CoreDeps } from "../../lib/core/deps.ts";
 import { sendMessage } from "../../lib/core/messages.ts";
@@ -159,5 +163,25 @@ Deno.test("the projector moves each author's read position to their newest store
     5,
     "never moves back",
   );
+  await close();
+});
+
+Deno.test("groupHeads answers what groupHead does: the bus's counter, else the store's head", async () => {
+  const { deps, bus, store, send, close } = await setup();
+  await send("a");
+  await send("b");
+  await new PersistenceProjector({ bus, store, consumer: "t" }).drain();
+  await send("c");
+  // A fresh bus has no counters: the store's head (2, "c" is not stored yet) answers.
+  const freshBus = await KvBus.open(await Deno.openKv(":memory:"));
+  const fresh: CoreDeps = { ...deps, bus: freshBus };
+  for (const [d, head] of [[deps, 3], [fresh, 2]] as const) {
+    const heads = await groupHeads(d, ["g", "empty", "g"]);
+    assert.deepEqual(heads, new Map([["g", head], ["empty", 0]]));
+    assert.equal(await groupHead(d, "g"), head);
+    assert.equal(await groupHead(d, "empty"), 0);
+  }
+  assert.deepEqual(await groupHeads(deps, []), new Map());
+  await freshBus.close();
   await close();
 });
