@@ -24,6 +24,12 @@ import {
   recentKey,
 } from "./_kv_bus_keys.ts";
 
+/** A group's counters as stored under `headKey`. */
+export interface Counters {
+  seq: number;
+  rev: number;
+}
+
 /** A group's counters as last read or written, and the versionstamp to check. */
 export interface Head {
   seq: number | null;
@@ -53,6 +59,19 @@ export class KvAppender {
   /** The group's counters if remembered. */
   known(groupId: string): Head | undefined {
     return this.#heads.get(groupId);
+  }
+
+  /**
+   * Remembers counters read elsewhere (a batched read) unless newer ones are known: a stale value
+   * costs no correctness, since a commit checks the versionstamp and forgets it when refused.
+   */
+  learn(groupId: string, entry: Deno.KvEntryMaybe<Counters>): void {
+    if (this.#heads.has(groupId)) return;
+    this.#remember(groupId, {
+      seq: entry.value?.seq ?? null,
+      rev: entry.value?.rev ?? null,
+      versionstamp: entry.versionstamp,
+    });
   }
 
   /** The group's counters, remembered or read. */
