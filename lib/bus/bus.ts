@@ -167,6 +167,18 @@ export function backlogFull(): ChatError {
   );
 }
 
+/** Refuses floors that are not counters (both adapters check before touching anything). */
+export function checkFloors(floors: Floors): void {
+  for (const floor of [floors.floorSeq, floors.floorRev]) {
+    if (floor !== undefined && !(Number.isSafeInteger(floor) && floor >= 0)) {
+      throw new ChatError(
+        "bad_request",
+        `Cannot append: floor ${floor} is not a counter`,
+      );
+    }
+  }
+}
+
 export interface Bus {
   /** Orders, records and publishes a new message (see the contract above). */
   append(draft: MessageDraft, options?: Floors): Promise<AppendOutcome>;

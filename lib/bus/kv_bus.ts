@@ -11,24 +11,21 @@
  * a nonce retried after a restart is still a duplicate. Ephemeral events (`publish`) stay in
  * memory.
  *
- * The commit itself is `_kv_bus_append.ts`; pending states and erasure `_kv_bus_pending.ts`. A
- * group's appends run one after another (`SerialLanes`), and the counters' value and versionstamp
- * are remembered from the last commit, so most appends read nothing before their commit; the
- * checks still catch a repeated nonce (then the counters and nonce are read) and another process
- * writing the same file. Appends of other groups that are ready while a commit is in flight
+ * The writers are `_kv_bus_writer.ts`, the commit `_kv_bus_append.ts`, pending states and
+ * erasure `_kv_bus_pending.ts`. A group's appends run one after another (`SerialLanes`), and the
+ * counters' value and versionstamp are remembered from the last commit, so most appends read
+ * nothing before their commit; the checks still catch a repeated nonce (then the counters and
+ * nonce are read) and another process writing the same file. Appends of other groups that are ready while a commit is in flight
  * share the next one (`_kv_bus_commits.ts`).
  */
 import type { BusEvent, GroupEvent } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
 import { listEntries } from "../store/_kv_reads.ts";
-import { retryWhileLocked } from "../store/_kv_retry.ts";
-import { limits } from "../protocol/limits.ts";
-import type { Message } from "../protocol/types.ts";
 import {
   type AppendOutcome,
-  backlogFull,
   type Bus,
   type BusListener,
+  checkFloors,
   defaultHandoffMaxBacklog,
   type Floors,
   type HandoffEntry,
@@ -36,26 +33,16 @@ import {
   type MessageDraft,
   type PendingStates,
   pendingStates,
-  recoveryBuffer,
   type UpdateDraft,
   type UpdateOutcome,
 } from "./bus.ts";
 import { topics } from "./topics.ts";
 import { KvHandoff } from "./_kv_bus_handoff.ts";
-import {
-  backlogKey,
-  nonceKey,
-  recentKey,
-  recentPrefix,
-} from "./_kv_bus_keys.ts";
+import { backlogKey, recentKey, recentPrefix } from "./_kv_bus_keys.ts";
 import { KvPending } from "./_kv_bus_pending.ts";
-import {
-  type Head,
-  KvAppender,
-  nextCounters,
-  type Step,
-} from "./_kv_bus_append.ts";
+import { KvAppender } from "./_kv_bus_append.ts";
 import { readHeadSeqs } from "./_kv_bus_heads.ts";
+import { closedError, KvEventWriter } from "./_kv_bus_writer.ts";
 import { LocalDelivery } from "./_local_delivery.ts";
 import { SerialLanes } from "./_serial_lanes.ts";
 
@@ -73,16 +60,13 @@ export interface KvBusOptions {
   sweepEveryMs?: number;
 }
 
-/** Refused commits (another process wrote the file) before an append gives up. */
-const maxCommitAttempts = 20;
-
 export class KvBus implements Bus {
   #closed = false;
   #delivery = new LocalDelivery();
   #lanes = new SerialLanes();
   #appender: KvAppender;
-  #maxBacklog: number;
   #pending: KvPending;
+  #writer: KvEventWriter;
   #sweeper: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
@@ -90,9 +74,18 @@ export class KvBus implements Bus {
     private readonly handoff: KvHandoff,
     private readonly options: KvBusOptions,
   ) {
-    this.#maxBacklog = options.handoffMaxBacklog ?? defaultHandoffMaxBacklog;
     this.#pending = new KvPending(kv);
     this.#appender = new KvAppender(kv);
+    this.#writer = new KvEventWriter({
+      kv,
+      appender: this.#appender,
+      handoff,
+      pending: this.#pending,
+      maxBacklog: options.handoffMaxBacklog ?? defaultHandoffMaxBacklog,
+      deliver: (event) =>
+        this.#delivery.deliver(topics.group(event.group_id), event),
+      closed: () => this.#closed,
+    });
   }
 
   /** Opens the bus on `kv` (a file of its own, or the store's handle with `closeKv: false`). */
@@ -115,7 +108,7 @@ export class KvBus implements Bus {
       draft.group_id,
       floors,
       "append the message",
-      () => this.#append(draft, floors),
+      () => this.#writer.append(draft, floors),
     );
   }
 
@@ -127,7 +120,7 @@ export class KvBus implements Bus {
       draft.message.group_id,
       floors,
       "append the change",
-      () => this.#appendUpdate(draft, floors),
+      () => this.#writer.appendUpdate(draft, floors),
     );
   }
 
@@ -274,15 +267,10 @@ export class KvBus implements Bus {
     what: string,
     task: () => Promise<T>,
   ): Promise<T> {
-    for (const floor of [floors.floorSeq, floors.floorRev]) {
-      if (floor !== undefined && !(Number.isSafeInteger(floor) && floor >= 0)) {
-        return Promise.reject(
-          new ChatError(
-            "bad_request",
-            `Cannot append: floor ${floor} is not a counter`,
-          ),
-        );
-      }
+    try {
+      checkFloors(floors);
+    } catch (err) {
+      return Promise.reject(err);
     }
     if (this.#closed) return Promise.reject(closedError());
     return this.#lanes.run(groupId, async () => {
@@ -296,87 +284,6 @@ export class KvBus implements Bus {
     });
   }
 
-  async #append(draft: MessageDraft, floors: Floors): Promise<AppendOutcome> {
-    const g = draft.group_id;
-    const nonce = draft.nonce === null
-      ? null
-      : nonceKey(g, draft.author.id, draft.nonce);
-    for (let attempt = 1; attempt <= maxCommitAttempts; attempt++) {
-      if (this.#closed) throw closedError();
-      // While the counters are remembered nothing is read: the commit checks that the nonce is
-      // unused, and a refused commit forgets the counters, so the next attempt reads both.
-      const known = this.#appender.known(g);
-      const [head, prior] = known
-        ? [known, null]
-        : await Promise.all([this.#appender.head(g), this.#prior(nonce)]);
-      if (prior) return { status: "duplicate", message: prior };
-      const next = nextCounters(head, floors, true);
-      if (!next) return { status: "need_floor" };
-      if (this.handoff.backlog >= this.#maxBacklog) {
-        // Full: nothing new is taken, but a retried nonce is still answered.
-        const first = await this.#prior(nonce);
-        if (first) return { status: "duplicate", message: first };
-        throw backlogFull();
-      }
-      const message: Message = { ...draft, seq: next.seq, rev: next.rev };
-      const committed = await this.#commit(head, next, {
-        kind: "message",
-        message,
-        prepare: (op) => {
-          if (nonce) {
-            op.check({ key: nonce, versionstamp: null })
-              .set(nonce, message, { expireIn: limits.nonceTtlMs });
-          }
-        },
-      });
-      if (committed) return { status: "appended", message };
-    }
-    throw new ChatError(
-      "unavailable",
-      "The message could not be ordered; try again",
-    );
-  }
-
-  async #appendUpdate(
-    draft: UpdateDraft,
-    floors: Floors,
-  ): Promise<UpdateOutcome> {
-    const g = draft.message.group_id;
-    const seq = draft.message.seq;
-    for (let attempt = 1; attempt <= maxCommitAttempts; attempt++) {
-      if (this.#closed) throw closedError();
-      const head = await this.#appender.head(g);
-      const next = nextCounters(head, floors, false);
-      if (!next) return { status: "need_floor" };
-      const basis = await this.#pending.basis(g, seq);
-      if (!basis.holds(draft.basis)) return { status: "conflict" };
-      if (this.handoff.backlog >= this.#maxBacklog) throw backlogFull();
-      const message: Message = { ...draft.message, rev: next.rev };
-      const erased = draft.erase
-        ? await this.#pending.erasure(g, message, recoveryBuffer.maxAgeMs)
-        : null;
-      const committed = await this.#commit(head, next, {
-        kind: "message_update",
-        message,
-        prepare: (op) => {
-          basis.check(op);
-          erased?.(op);
-        },
-      });
-      if (committed) return { status: "appended", message };
-    }
-    throw new ChatError(
-      "unavailable",
-      "The change could not be ordered; try again",
-    );
-  }
-
-  /** The first message sent with this nonce, or null (none, or no nonce). */
-  async #prior(nonce: Deno.KvKey | null): Promise<Message | null> {
-    if (nonce === null) return null;
-    return (await retryWhileLocked(() => this.kv.get<Message>(nonce))).value;
-  }
-
   /** Drops the marks of groups whose first mark is older than `maxMarkAgeMs`, in their lanes. */
   async #sweep(): Promise<void> {
     const maxAge = this.options.markMaxAgeMs ?? pendingStates.maxMarkAgeMs;
@@ -385,32 +292,6 @@ export class KvBus implements Bus {
       await this.#lanes.run(groupId, () => this.#pending.drop(groupId));
     }
   }
-
-  /** Commits one event with everything an append does, then publishes it; false when refused. */
-  async #commit(
-    head: Head,
-    next: { seq: number; rev: number },
-    step: Step,
-  ): Promise<boolean> {
-    const event = await this.#appender.commit(
-      head,
-      next,
-      step,
-      this.handoff.reserve(),
-    );
-    if (!event) {
-      // Another process wrote the counters, a checked key or the entry: read them again.
-      await this.handoff.resync();
-      return false;
-    }
-    this.handoff.appended();
-    this.#delivery.deliver(topics.group(event.group_id), event);
-    return true;
-  }
-}
-
-function closedError(): ChatError {
-  return new ChatError("unavailable", "The bus is closed");
 }
 
 function unavailable(what: string, cause: unknown): ChatError {

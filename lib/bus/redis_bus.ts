@@ -1,16 +1,12 @@
 /**
  * The Redis bus: pub/sub fan-out across instances, seq and rev counters, idempotency records,
- * pending states, recovery buffers and the persistence hand-off, all in one Redis. Three connections: commands, the one
- * shared subscriber, and blocking hand-off reads (so a read that waits never delays a command).
+ * pending states, recovery buffers and the persistence hand-off, all in one Redis. Three
+ * connections: commands, the one shared subscriber, and blocking hand-off reads (so a read that
+ * waits never delays a command). The append scripts' arguments are `_redis_append_args.ts`.
  */
 import type { Redis } from "ioredis";
-import {
-  type BusEvent,
-  type GroupEvent,
-  messageSchema,
-} from "../protocol/bus_events.ts";
+import type { BusEvent, GroupEvent } from "../protocol/bus_events.ts";
 import { ChatError } from "../protocol/errors.ts";
-import { limits } from "../protocol/limits.ts";
 import type { Message } from "../protocol/types.ts";
 import {
   type AppendOutcome,
@@ -24,11 +20,9 @@ import {
   type MessageDraft,
   type PendingStates,
   pendingStates,
-  recoveryBuffer,
   type UpdateDraft,
   type UpdateOutcome,
 } from "./bus.ts";
-import { topics } from "./topics.ts";
 import { busKeys } from "./_keys.ts";
 import {
   openClient,
@@ -41,6 +35,7 @@ import { appendLua, persistedLua, updateLua } from "./_redis_scripts.ts";
 import { RedisSubscriber } from "./_redis_subscriber.ts";
 import { RedisPending } from "./_redis_pending.ts";
 import { readHeadSeqs } from "./_redis_heads.ts";
+import { appendArgs, updateArgs } from "./_redis_append_args.ts";
 
 /** Options of the Redis bus; the connection settings default to the seed's. */
 export interface RedisBusOptions extends RedisClientSettings {
@@ -74,6 +69,7 @@ export class RedisBus implements Bus {
   #handoff: RedisHandoff;
   #subscriber: RedisSubscriber;
   #pending: RedisPending;
+  #maxBacklog: number;
 
   private constructor(
     private readonly commands: RoleClient,
@@ -82,6 +78,7 @@ export class RedisBus implements Bus {
     private readonly options: RedisBusOptions,
   ) {
     this.#cmd = commands.redis as ScriptedRedis;
+    this.#maxBacklog = options.handoffMaxBacklog ?? defaultHandoffMaxBacklog;
     this.#cmd.defineCommand("salviorisAppend", {
       numberOfKeys: 7,
       lua: appendLua,
@@ -145,30 +142,10 @@ export class RedisBus implements Bus {
     draft: MessageDraft,
     floors: Floors = {},
   ): Promise<AppendOutcome> {
-    const fields = {
-      id: draft.id,
-      group_id: draft.group_id,
-      author: { id: draft.author.id, username: draft.author.username },
-      text: draft.text,
-      created_at: draft.created_at,
-      nonce: draft.nonce,
-      ...(draft.attachments?.length ? { attachments: draft.attachments } : {}),
-      ...(draft.reply_to === undefined ? {} : { reply_to: draft.reply_to }),
-      ...(draft.mentions === undefined ? {} : { mentions: draft.mentions }),
-    };
-    // Every subscriber parses what it receives: a message it would drop must not get a seq.
-    checkState({ ...fields, seq: 1, rev: 1 });
-    const g = draft.group_id;
+    const args = appendArgs(draft, floors, this.#maxBacklog);
     const reply = await this.#run(
       "append the message",
-      () =>
-        this.#cmd.salviorisAppend(
-          ...this.#groupKeys(g, draft.author.id, draft.nonce),
-          JSON.stringify(fields),
-          ...floorArgs(floors),
-          draft.nonce === null ? "" : String(limits.nonceTtlMs),
-          ...this.#commitArgs(g),
-        ),
+      () => this.#cmd.salviorisAppend(...args),
     );
     if (reply[0] === "need_floor") return { status: "need_floor" };
     if (reply[0] === "backlog_full") throw backlogFull();
@@ -180,28 +157,10 @@ export class RedisBus implements Bus {
     draft: UpdateDraft,
     floors: Floors = {},
   ): Promise<UpdateOutcome> {
-    // seq first: the script reads it, and splices the rev in front.
-    const { rev: _rev, seq, ...rest } = draft.message;
-    const state = { seq, ...rest };
-    checkState({ ...state, rev: 1 });
-    const g = state.group_id;
-    const basis = "pendingRev" in draft.basis
-      ? ["pending", draft.basis.pendingRev]
-      : ["pruned", draft.basis.prunedRev];
+    const args = updateArgs(draft, floors, this.#maxBacklog);
     const reply = await this.#run(
       "append the change",
-      () =>
-        this.#cmd.salviorisUpdate(
-          ...this.#groupKeys(g, state.author.id, state.nonce),
-          busKeys.pruned(g),
-          JSON.stringify(state),
-          String(state.seq),
-          basis[0],
-          String(basis[1]),
-          draft.erase ? "1" : "",
-          ...floorArgs(floors),
-          ...this.#commitArgs(g),
-        ),
+      () => this.#cmd.salviorisUpdate(...args),
     );
     if (reply[0] === "backlog_full") throw backlogFull();
     if (reply[0] === "need_floor" || reply[0] === "conflict") {
@@ -241,30 +200,6 @@ export class RedisBus implements Bus {
       pendingStates.sweepGroups,
     );
     for (const groupId of groups) await this.#pending.persisted(groupId, 0, []);
-  }
-
-  /** KEYS 1–7 shared by both append scripts. */
-  #groupKeys(groupId: string, authorId: string, nonce: string | null) {
-    return [
-      busKeys.seq(groupId),
-      busKeys.rev(groupId),
-      busKeys.recent(groupId),
-      busKeys.nonce(groupId, authorId, nonce ?? ""),
-      busKeys.handoff,
-      busKeys.pending(groupId),
-      busKeys.persisted(groupId),
-    ];
-  }
-
-  /** The ARGV tail of `commit` in both append scripts (the last is the backlog bound). */
-  #commitArgs(groupId: string): (string | number)[] {
-    return [
-      recoveryBuffer.maxEvents,
-      recoveryBuffer.maxAgeMs,
-      topics.group(groupId),
-      JSON.stringify(groupId),
-      this.options.handoffMaxBacklog ?? defaultHandoffMaxBacklog,
-    ];
   }
 
   async #run<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -389,32 +324,5 @@ export class RedisBus implements Bus {
       this.subscriber.close(),
       this.commands.close(),
     ]);
-  }
-}
-
-/** The floors as script arguments ("" for none). */
-function floorArgs(floors: Floors): string[] {
-  for (const floor of [floors.floorSeq, floors.floorRev]) {
-    if (floor !== undefined && !(Number.isSafeInteger(floor) && floor >= 0)) {
-      throw new ChatError(
-        "bad_request",
-        `Cannot append: floor ${floor} is not a counter`,
-      );
-    }
-  }
-  const given = floors.floorSeq !== undefined || floors.floorRev !== undefined;
-  return given
-    ? [String(floors.floorSeq ?? 0), String(floors.floorRev ?? 0)]
-    : ["", ""];
-}
-
-/** Refuses a state subscribers would drop when parsing it. */
-function checkState(state: unknown): void {
-  const check = messageSchema.safeParse(state);
-  if (!check.success) {
-    throw new ChatError(
-      "bad_request",
-      `Cannot append: ${check.error.issues[0]?.message}`,
-    );
   }
 }
